@@ -1,0 +1,34 @@
+package io.captionflow.events;
+
+import java.util.List;
+
+/**
+ * Every topic CaptionFlow uses, with its key and value types. All records are keyed by
+ * video id, so the events of one video stay in order on one partition.
+ */
+public final class Topics {
+
+	/** OCR requests from the gateway's outbox relay to the workers. */
+	public static final Topic<String, CaptionOcrRequested> CAPTION_OCR_REQUESTS = new Topic<>("caption-ocr-requests",
+			String.class, CaptionOcrRequested.class);
+
+	/** Progress and results from the workers to the gateway. */
+	public static final Topic<String, FlowEvent> FLOW_EVENTS = new Topic<>("flow-events", String.class,
+			FlowEvent.class);
+
+	/** The notification log, fanned out to every gateway instance's SSE clients. */
+	public static final Topic<String, VideoNotification> VIDEO_NOTIFICATIONS = new Topic<>("video-notifications",
+			String.class, VideoNotification.class);
+
+	private Topics() {
+	}
+
+	/**
+	 * All topics, in the order of the flow.
+	 * @return the topics
+	 */
+	public static List<Topic<String, ?>> all() {
+		return List.of(CAPTION_OCR_REQUESTS, FLOW_EVENTS, VIDEO_NOTIFICATIONS);
+	}
+
+}

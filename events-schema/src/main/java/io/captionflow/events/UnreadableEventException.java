@@ -1,0 +1,18 @@
+package io.captionflow.events;
+
+/**
+ * A record could not be read as the event its topic carries: malformed JSON, a missing
+ * field, or a schema version this code does not know. Retrying will not help.
+ */
+public class UnreadableEventException extends RuntimeException {
+
+	/**
+	 * Creates the exception.
+	 * @param message what was wrong
+	 * @param cause the parser's error, if any
+	 */
+	public UnreadableEventException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
+}
