@@ -3,25 +3,16 @@ package io.captionflow.events;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Kafka deserializer reading one topic's events with {@link EventJson}.
- *
- * @param <T> the event type
+ * Kafka deserializer reading the events of any CaptionFlow topic, or of its dead-letter
+ * topic, as the type {@link Topics} registers for it. Wrap it in Spring Kafka's
+ * {@code ErrorHandlingDeserializer} so that a record it refuses goes to the dead-letter
+ * topic instead of stopping the partition.
  */
-public class EventDeserializer<T> implements Deserializer<T> {
-
-	private final Class<T> type;
-
-	/**
-	 * Creates a deserializer for the values of a topic.
-	 * @param topic the topic
-	 */
-	public EventDeserializer(Topic<?, T> topic) {
-		this.type = topic.valueType();
-	}
+public class EventDeserializer implements Deserializer<Object> {
 
 	@Override
-	public T deserialize(String topic, byte[] data) {
-		return (data != null) ? EventJson.read(data, this.type) : null;
+	public Object deserialize(String topic, byte[] data) {
+		return (data != null) ? EventJson.read(data, Topics.forName(topic).valueType()) : null;
 	}
 
 }

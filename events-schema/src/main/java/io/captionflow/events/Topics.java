@@ -31,4 +31,19 @@ public final class Topics {
 		return List.of(CAPTION_OCR_REQUESTS, FLOW_EVENTS, VIDEO_NOTIFICATIONS);
 	}
 
+	/**
+	 * The topic of a name, or of its dead-letter topic's name.
+	 * @param name a topic name
+	 * @return the topic
+	 * @throws IllegalArgumentException when CaptionFlow has no such topic
+	 */
+	public static Topic<String, ?> forName(String name) {
+		for (Topic<String, ?> topic : all()) {
+			if (topic.name().equals(name) || topic.deadLetterName().equals(name)) {
+				return topic;
+			}
+		}
+		throw new IllegalArgumentException("'" + name + "' is not a CaptionFlow topic");
+	}
+
 }

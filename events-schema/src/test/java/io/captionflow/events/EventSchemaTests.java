@@ -117,6 +117,17 @@ class EventSchemaTests {
 			.containsExactly("caption-ocr-requests.DLT", "flow-events.DLT", "video-notifications.DLT");
 	}
 
+	@Test
+	void kafkaSerdeReadsEachTopicAsItsRegisteredType() {
+		EventSerializer serializer = new EventSerializer();
+		EventDeserializer deserializer = new EventDeserializer();
+		byte[] bytes = serializer.serialize(Topics.CAPTION_OCR_REQUESTS.name(), this.request);
+		assertThat(deserializer.deserialize(Topics.CAPTION_OCR_REQUESTS.name(), bytes)).isEqualTo(this.request);
+		assertThat(deserializer.deserialize(Topics.CAPTION_OCR_REQUESTS.deadLetterName(), bytes))
+			.isEqualTo(this.request);
+		assertThat(serializer.serialize("any", bytes)).isSameAs(bytes);
+	}
+
 	private <T> void assertRoundTripValid(T event, Class<? super T> readAs, String schemaName) {
 		byte[] json = EventJson.write(event);
 		List<Error> errors = schema(schemaName).validate(new String(json, StandardCharsets.UTF_8), InputFormat.JSON);

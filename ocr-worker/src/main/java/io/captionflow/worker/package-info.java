@@ -1,0 +1,5 @@
+/**
+ * The OCR worker: consumes caption OCR requests, reads each caption's median frame and
+ * reports the outcome as flow events.
+ */
+package io.captionflow.worker;
