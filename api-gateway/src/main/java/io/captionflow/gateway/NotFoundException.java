@@ -1,0 +1,16 @@
+package io.captionflow.gateway;
+
+/**
+ * A resource named in a request does not exist; answered with 404.
+ */
+public class NotFoundException extends RuntimeException {
+
+	/**
+	 * Creates the exception.
+	 * @param message what was not found, such as "video 'x' does not exist"
+	 */
+	public NotFoundException(String message) {
+		super(message);
+	}
+
+}

@@ -1,0 +1,31 @@
+package io.captionflow.gateway.caption;
+
+import java.time.Instant;
+
+/**
+ * A caption as the API shows it.
+ *
+ * @param id caption id
+ * @param videoId the video
+ * @param startFrameIndex first frame, inclusive, 0-based
+ * @param endFrameIndex last frame, inclusive
+ * @param extentsState {@code predicted}, {@code confirmed}, {@code gap} or {@code issue}
+ * @param extentsPending whether the extents await review
+ * @param text the annotator's text
+ * @param textPending whether the text awaits review
+ * @param captionOcr the OCR text, null until OCR completed
+ * @param captionOcrConfidence OCR mean word confidence, 0 to 100
+ * @param captionOcrStatus {@code idle}, {@code queued}, {@code processing},
+ * {@code completed} or {@code error}
+ * @param captionOcrError why OCR failed
+ * @param captionOcrProcessedAt when the last OCR result was applied
+ * @param imageNeedsRegen whether the median image is out of date
+ * @param revision incremented by every save of the extents
+ * @param createdAt creation time
+ * @param updatedAt last change
+ */
+public record Caption(long id, String videoId, int startFrameIndex, int endFrameIndex, String extentsState,
+		boolean extentsPending, String text, boolean textPending, String captionOcr, Double captionOcrConfidence,
+		String captionOcrStatus, String captionOcrError, Instant captionOcrProcessedAt, boolean imageNeedsRegen,
+		long revision, Instant createdAt, Instant updatedAt) {
+}

@@ -1,0 +1,17 @@
+package io.captionflow.gateway.caption;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+/**
+ * The body of a save of a caption's frame extents.
+ *
+ * @param startFrameIndex first frame, inclusive, 0-based
+ * @param endFrameIndex last frame, inclusive
+ * @param state the annotator's judgement of the extents
+ */
+record ExtentsRequest(@NotNull @Min(0) Integer startFrameIndex, @NotNull @Min(0) Integer endFrameIndex,
+		@NotNull @Pattern(regexp = "predicted|confirmed|gap|issue",
+				message = "must be one of predicted, confirmed, gap, issue") String state) {
+}

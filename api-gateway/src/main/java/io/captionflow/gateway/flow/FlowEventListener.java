@@ -1,0 +1,32 @@
+package io.captionflow.gateway.flow;
+
+import java.time.Duration;
+
+import io.captionflow.events.FlowEvent;
+
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Receives flow events (consumer group {@code gateway}, shared by all instances, so each
+ * event is applied by one of them) and hands each to the {@link FlowResultApplier}.
+ * Blocking here is fine: this is a Kafka consumer thread, not the event loop.
+ */
+@Component
+class FlowEventListener {
+
+	private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
+
+	private final FlowResultApplier applier;
+
+	FlowEventListener(FlowResultApplier applier) {
+		this.applier = applier;
+	}
+
+	@KafkaListener(id = "flow-events", topics = "#{T(io.captionflow.events.Topics).FLOW_EVENTS.name()}",
+			groupId = "${spring.kafka.consumer.group-id:gateway}")
+	void onFlowEvent(FlowEvent event) {
+		this.applier.apply(event).block(APPLY_TIMEOUT);
+	}
+
+}

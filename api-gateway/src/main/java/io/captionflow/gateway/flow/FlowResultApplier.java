@@ -1,0 +1,95 @@
+package io.captionflow.gateway.flow;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import io.captionflow.events.FlowCompleted;
+import io.captionflow.events.FlowEvent;
+import io.captionflow.events.FlowStarted;
+import io.captionflow.events.VideoNotification;
+import io.captionflow.gateway.caption.CaptionStore;
+import io.captionflow.gateway.notify.NotificationLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * Applies a flow event in one transaction: records its id (a redelivered event is a
+ * no-op), updates the caption if the event is for its current revision, and appends the
+ * notification.
+ */
+@Component
+class FlowResultApplier {
+
+	private static final Logger logger = LoggerFactory.getLogger(FlowResultApplier.class);
+
+	static final String SOURCE = "ocr-worker";
+
+	private final DatabaseClient db;
+
+	private final CaptionStore captions;
+
+	private final NotificationLog notifications;
+
+	private final TransactionalOperator transaction;
+
+	private final Clock clock;
+
+	FlowResultApplier(DatabaseClient db, CaptionStore captions, NotificationLog notifications,
+			TransactionalOperator transaction, Clock clock) {
+		this.db = db;
+		this.captions = captions;
+		this.notifications = notifications;
+		this.transaction = transaction;
+		this.clock = clock;
+	}
+
+	Mono<Void> apply(FlowEvent event) {
+		Instant now = this.clock.instant();
+		Mono<Void> apply = markProcessed(event, now).flatMap((fresh) -> {
+			if (!fresh) {
+				logger.debug("Flow event {} was already applied", event.eventId());
+				return Mono.empty();
+			}
+			return switch (event) {
+				case FlowStarted started -> this.captions.applyStarted(started, now)
+					.flatMap((changed) -> notifyIf(changed, event, VideoNotification.Status.STARTED, null));
+				case FlowCompleted completed -> this.captions.applyCompleted(completed, now)
+					.flatMap((changed) -> notifyIf(
+							changed, event, (completed.status() == FlowCompleted.Status.COMPLETE)
+									? VideoNotification.Status.COMPLETE : VideoNotification.Status.ERROR,
+							completed.error()));
+			};
+		}).then();
+		return this.transaction.transactional(apply);
+	}
+
+	private Mono<Boolean> markProcessed(FlowEvent event, Instant now) {
+		return this.db.sql("""
+				insert into processed_events (event_id, processed_at)
+				select :eventId, :at where not exists (select 1 from processed_events where event_id = :eventId)""")
+			.bind("eventId", event.eventId().toString())
+			.bind("at", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0);
+	}
+
+	private Mono<Void> notifyIf(boolean changed, FlowEvent event, VideoNotification.Status status, String error) {
+		if (!changed) {
+			logger.info("{} for caption {} revision {} is stale or out of order; recorded, not applied",
+					event.getClass().getSimpleName(), event.captionId(), event.revision());
+			return Mono.empty();
+		}
+		return this.notifications
+			.append(event.videoId(), NotificationLog.CAPTION_OCR_FLOW, status, error, event.captionId(), SOURCE)
+			.then();
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.captionflow.gateway.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import io.captionflow.events.EventJson;
+import io.captionflow.events.Topic;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.reactive.TransactionSynchronization;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
+
+/**
+ * Appends events to the outbox inside the caller's transaction: they are published if and
+ * only if that transaction commits. Nothing here talks to Kafka.
+ */
+@Component
+public class Outbox {
+
+	private final DatabaseClient db;
+
+	private final OutboxRelay relay;
+
+	private final Clock clock;
+
+	Outbox(DatabaseClient db, OutboxRelay relay, Clock clock) {
+		this.db = db;
+		this.relay = relay;
+		this.clock = clock;
+	}
+
+	/**
+	 * Appends an event for a topic. The relay is woken when the transaction commits.
+	 * @param topic the topic
+	 * @param key the record key (the video id)
+	 * @param event the event
+	 * @param <V> the topic's value type
+	 * @return completion
+	 */
+	public <V> Mono<Void> append(Topic<String, V> topic, String key, V event) {
+		String payload = new String(EventJson.write(event), StandardCharsets.UTF_8);
+		return this.db
+			.sql("insert into outbox (topic, event_key, payload, created_at) values (:topic, :key, :payload, :at)")
+			.bind("topic", topic.name())
+			.bind("key", key)
+			.bind("payload", payload)
+			.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC))
+			.fetch()
+			.rowsUpdated()
+			.then(wakeRelayAfterCommit());
+	}
+
+	private Mono<Void> wakeRelayAfterCommit() {
+		return TransactionSynchronizationManager.forCurrentTransaction().flatMap((transaction) -> {
+			transaction.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public Mono<Void> afterCommit() {
+					return Mono.fromRunnable(Outbox.this.relay::wake);
+				}
+			});
+			return Mono.<Void>empty();
+		}).onErrorResume(NoTransactionException.class, (ex) -> Mono.fromRunnable(this.relay::wake));
+	}
+
+}

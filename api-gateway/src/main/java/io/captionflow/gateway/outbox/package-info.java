@@ -1,0 +1,5 @@
+/**
+ * The transactional outbox: events written in the same transaction as the change they
+ * announce, and the relay that publishes them to Kafka once the broker can take them.
+ */
+package io.captionflow.gateway.outbox;

@@ -1,0 +1,6 @@
+/**
+ * The API gateway: videos and captions over HTTP, optimistic saves through a
+ * transactional outbox, results applied from Kafka, and every status change pushed to
+ * browsers over SSE.
+ */
+package io.captionflow.gateway;
