@@ -1,0 +1,34 @@
+# CaptionFlow: `make run` starts everything locally, `make test` runs the whole suite.
+# Both pick a JDK >= 21 themselves and install missing system packages (Debian: apt-get).
+
+SHELL := /bin/bash
+JAVA_HOME := $(shell infra/bin/find-jdk.sh)
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+export OMP_THREAD_LIMIT := 1
+MVN := ./mvnw -B --no-transfer-progress
+
+.PHONY: run test build bench clean deps check-jdk
+
+check-jdk:
+	@test -n "$(JAVA_HOME)" || { infra/bin/find-jdk.sh >/dev/null; exit 1; }
+
+deps:
+	@infra/bin/system-deps.sh
+
+## build: compile and package every module (tests are not run)
+build: check-jdk deps
+	$(MVN) -q -DskipTests install
+
+## run: Kafka, the gateway and the OCR workers, with a demo video; prints the URL
+run: build
+	@infra/bin/run.sh
+
+## test: the whole suite (unit, integration and end-to-end tests)
+test: check-jdk deps
+	$(MVN) verify
+
+## clean: remove build output and local data (Kafka log, database, rendered media)
+clean: check-jdk
+	$(MVN) -q clean
+	rm -rf data
