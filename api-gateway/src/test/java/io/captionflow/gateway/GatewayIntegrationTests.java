@@ -1,0 +1,367 @@
+package io.captionflow.gateway;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.captionflow.events.CaptionOcrRequested;
+import io.captionflow.events.CropBox;
+import io.captionflow.events.EventJson;
+import io.captionflow.events.FlowCompleted;
+import io.captionflow.events.FlowStarted;
+import io.captionflow.events.Topics;
+import io.captionflow.events.VideoManifest;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The gateway against an embedded KRaft broker and its H2 database: optimistic saves
+ * through the outbox, idempotent application of flow events, refusals that change
+ * nothing, webhooks.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=api-gateway",
+				"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+				"captionflow.gateway.outbox.poll-interval=200ms" })
+@AutoConfigureWebTestClient
+@EmbeddedKafka(partitions = 6)
+class GatewayIntegrationTests {
+
+	@TempDir
+	static Path workDir;
+
+	@Autowired
+	WebTestClient http;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Autowired
+	KafkaOperations<Object, Object> kafka;
+
+	@Autowired
+	EmbeddedKafkaBroker broker;
+
+	Consumer<String, byte[]> requests;
+
+	@DynamicPropertySource
+	static void directories(DynamicPropertyRegistry registry) throws IOException {
+		Path media = workDir.resolve("media");
+		Files.createDirectories(media.resolve("v"));
+		VideoManifest manifest = new VideoManifest("v1", "Test video", "v/v1.mp4", 25, 100, 1280, 720,
+				new CropBox(0, 600, 1280, 100), "eng", List.of(new VideoManifest.PredictedCaption(5, 44, null),
+						new VideoManifest.PredictedCaption(55, 94, null)));
+		Files.write(media.resolve("v/v1" + VideoManifest.SUFFIX), EventJson.write(manifest));
+		registry.add("captionflow.gateway.media-root", media::toString);
+		registry.add("captionflow.gateway.data-dir", () -> workDir.resolve("data").toString());
+	}
+
+	@BeforeEach
+	void subscribeToRequests() {
+		Map<String, Object> props = KafkaTestUtils.consumerProps(this.broker, "test-" + UUID.randomUUID(), false);
+		props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		this.requests = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(), new ByteArrayDeserializer())
+			.createConsumer();
+		this.requests.subscribe(List.of(Topics.CAPTION_OCR_REQUESTS.name()));
+	}
+
+	@AfterEach
+	void closeConsumer() {
+		this.requests.close();
+	}
+
+	@Test
+	void savingExtentsAnswersQueuedAndPublishesTheOcrRequestThroughTheOutbox() {
+		long captionId = captionIds().get(0);
+		this.http.put()
+			.uri("/api/videos/v1/captions/{id}/extents", captionId)
+			.bodyValue(Map.of("startFrameIndex", 6, "endFrameIndex", 40, "state", "confirmed"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.captionOcrStatus")
+			.isEqualTo("queued")
+			.jsonPath("$.imageNeedsRegen")
+			.isEqualTo(true)
+			.jsonPath("$.textPending")
+			.isEqualTo(true)
+			.jsonPath("$.startFrameIndex")
+			.isEqualTo(6)
+			.jsonPath("$.extentsState")
+			.isEqualTo("confirmed");
+
+		List<CaptionOcrRequested> published = new ArrayList<>();
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			for (ConsumerRecord<String, byte[]> record : KafkaTestUtils.getRecords(this.requests,
+					Duration.ofMillis(200))) {
+				assertThat(record.key()).isEqualTo("v1");
+				published.add(EventJson.read(record.value(), CaptionOcrRequested.class));
+			}
+			return published.stream()
+				.anyMatch((request) -> request.captionId() == captionId && request.startFrameIndex() == 6);
+		});
+		CaptionOcrRequested request = published.stream()
+			.filter((r) -> r.captionId() == captionId && r.startFrameIndex() == 6)
+			.findFirst()
+			.get();
+		assertThat(request.startFrameIndex()).isEqualTo(6);
+		assertThat(request.endFrameIndex()).isEqualTo(40);
+		assertThat(request.media()).isEqualTo("v/v1.mp4");
+		assertThat(request.crop()).isEqualTo(new CropBox(0, 600, 1280, 100));
+		assertThat(request.language()).isEqualTo("eng");
+		assertThat(request.revision()).isEqualTo(revisionOf(captionId));
+		await().atMost(Duration.ofSeconds(10)).until(() -> count("select count(*) from outbox") == 0);
+	}
+
+	@Test
+	void resultIsAppliedOnceAndAStaleOneNeverOverwritesANewerSave() {
+		long captionId = captionIds().get(1);
+		save(captionId, 55, 90);
+		long older = revisionOf(captionId);
+		save(captionId, 56, 94);
+		long newer = revisionOf(captionId);
+		assertThat(newer).isEqualTo(older + 1);
+
+		CaptionOcrRequested olderRequest = request(captionId, older);
+		CaptionOcrRequested newerRequest = request(captionId, newer);
+		FlowCompleted stale = FlowCompleted.complete(olderRequest, "old text", 90, 10, null, FlowCompleted.Timings.NONE,
+				"w", Instant.now());
+		FlowCompleted current = FlowCompleted.complete(newerRequest, "new text", 93, 10, null,
+				FlowCompleted.Timings.NONE, "w", Instant.now());
+		publish(FlowStarted.of(newerRequest, "w", Instant.now()));
+		publish(stale);
+		publish(current);
+		publish(current);
+
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> count(
+					"select count(*) from processed_events where event_id = '" + current.eventId() + "'") == 1
+					&& "completed".equals(captionField(captionId, "captionOcrStatus")));
+		this.http.get()
+			.uri("/api/videos/v1/captions/{id}", captionId)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.captionOcr")
+			.isEqualTo("new text")
+			.jsonPath("$.captionOcrConfidence")
+			.isEqualTo(93.0)
+			.jsonPath("$.imageNeedsRegen")
+			.isEqualTo(false)
+			.jsonPath("$.revision")
+			.isEqualTo(newer);
+		assertThat(count("select count(*) from processed_events where event_id = '" + stale.eventId() + "'"))
+			.isEqualTo(1);
+		assertThat(count(
+				"select count(*) from flow_notifications where caption_id = " + captionId + " and status = 'complete'"))
+			.isEqualTo(1);
+		assertThat(count(
+				"select count(*) from flow_notifications where caption_id = " + captionId + " and status = 'started'"))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void errorCompletionEndsTheCaptionInErrorWithTheReason() {
+		long captionId = captionIds().get(0);
+		save(captionId, 5, 44);
+		long revision = revisionOf(captionId);
+		publish(FlowCompleted.error(request(captionId, revision), "video 'v/v1.mp4' does not exist or is not readable",
+				FlowCompleted.Timings.NONE, "w", Instant.now()));
+		await().atMost(Duration.ofSeconds(20)).until(() -> "error".equals(captionField(captionId, "captionOcrStatus")));
+		assertThat(captionField(captionId, "captionOcrError"))
+			.isEqualTo("video 'v/v1.mp4' does not exist or is not readable");
+	}
+
+	@Test
+	void invalidSavesAreRefusedWithAProblemNamingTheFieldAndChangeNothing() {
+		long captionId = captionIds().get(0);
+		long revision = revisionOf(captionId);
+		long outboxBefore = count("select count(*) from outbox") + count("select count(*) from flow_notifications");
+
+		this.http.put()
+			.uri("/api/videos/v1/captions/{id}/extents", captionId)
+			.bodyValue(Map.of("startFrameIndex", 30, "endFrameIndex", 20, "state", "confirmed"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("endFrameIndex")
+			.jsonPath("$.detail")
+			.isEqualTo("endFrameIndex 20 is before startFrameIndex 30");
+		this.http.put()
+			.uri("/api/videos/v1/captions/{id}/extents", captionId)
+			.bodyValue(Map.of("startFrameIndex", 30, "endFrameIndex", 100, "state", "confirmed"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("endFrameIndex 100 is beyond the last frame of the video (99)");
+		this.http.put()
+			.uri("/api/videos/v1/captions/{id}/extents", captionId)
+			.bodyValue(Map.of("startFrameIndex", -1, "endFrameIndex", 10, "state", "maybe"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[?(@.field == 'startFrameIndex')]")
+			.exists()
+			.jsonPath("$.errors[?(@.field == 'state')].message")
+			.isEqualTo("must be one of predicted, confirmed, gap, issue");
+		this.http.put()
+			.uri("/api/videos/v1/captions/{id}/extents", captionId)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"startFrameIndex\": 1,")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		this.http.put()
+			.uri("/api/videos/v1/captions/{id}/extents", 999_999)
+			.bodyValue(Map.of("startFrameIndex", 1, "endFrameIndex", 10, "state", "confirmed"))
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("caption 999999 of video 'v1' does not exist");
+		this.http.get().uri("/api/videos/nope/captions").exchange().expectStatus().isNotFound();
+
+		assertThat(revisionOf(captionId)).isEqualTo(revision);
+		assertThat(count("select count(*) from outbox") + count("select count(*) from flow_notifications"))
+			.isEqualTo(outboxBefore);
+	}
+
+	@Test
+	void webhookIsAppendedToTheLogAndAnswersWithTheNumberOfListeners() {
+		this.http.post()
+			.uri("/api/webhooks/prefect")
+			.bodyValue(Map.of("videoId", "v1", "flowName", "nightly-import", "status", "complete"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.accepted")
+			.isEqualTo(true)
+			.jsonPath("$.clients")
+			.isEqualTo(0)
+			.jsonPath("$.id")
+			.isNumber();
+		assertThat(count("select count(*) from flow_notifications where flow_name = 'nightly-import'")).isEqualTo(1);
+
+		this.http.post()
+			.uri("/api/webhooks/prefect")
+			.bodyValue(Map.of("videoId", "v1", "flowName", "x", "status", "finished"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("status");
+		this.http.post()
+			.uri("/api/webhooks/prefect")
+			.bodyValue(Map.of("videoId", "unknown", "flowName", "x", "status", "started"))
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+		assertThat(count("select count(*) from flow_notifications where flow_name = 'x'")).isZero();
+	}
+
+	@Test
+	void statsCountCaptionsByStateAndOcrStatus() {
+		this.http.get()
+			.uri("/api/videos/v1/stats")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.totalAnnotations")
+			.isEqualTo(2)
+			.jsonPath("$.totalFrames")
+			.isEqualTo(100)
+			.jsonPath("$.ocr.length()")
+			.isEqualTo(5);
+	}
+
+	private List<Long> captionIds() {
+		return this.db.sql("select id from captions where video_id = 'v1' order by start_frame_index")
+			.map((row) -> row.get("id", Long.class))
+			.all()
+			.collectList()
+			.block(Duration.ofSeconds(5));
+	}
+
+	private void save(long captionId, int start, int end) {
+		this.http.put()
+			.uri("/api/videos/v1/captions/{id}/extents", captionId)
+			.bodyValue(Map.of("startFrameIndex", start, "endFrameIndex", end, "state", "confirmed"))
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	private long revisionOf(long captionId) {
+		return count("select revision from captions where id = " + captionId);
+	}
+
+	private String captionField(long captionId, String field) {
+		return this.http.get()
+			.uri("/api/videos/v1/captions/{id}", captionId)
+			.exchange()
+			.returnResult(Map.class)
+			.getResponseBody()
+			.blockFirst(Duration.ofSeconds(5))
+			.get(field)
+			.toString();
+	}
+
+	private long count(String sql) {
+		return this.db.sql(sql).map((row) -> row.get(0, Long.class)).one().block(Duration.ofSeconds(5));
+	}
+
+	private CaptionOcrRequested request(long captionId, long revision) {
+		return CaptionOcrRequested.of(UUID.randomUUID(), "v1", captionId, revision, 5, 44,
+				new CropBox(0, 600, 1280, 100), "eng", "v/v1.mp4", Instant.now());
+	}
+
+	private void publish(Object event) {
+		String key = "v1";
+		this.kafka.send(Topics.FLOW_EVENTS.name(), key, event).join();
+	}
+
+}
