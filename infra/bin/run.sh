@@ -22,8 +22,10 @@ worker_jar="ocr-worker/target/ocr-worker-$version-exec.jar"
 
 pids=()
 kafka_pid=""
+stopping=""
 stop_all() {
   trap - INT TERM EXIT
+  stopping=1
   # the applications first, while the broker can still take their last offsets and records
   if [ ${#pids[@]} -gt 0 ]; then
     echo; echo "Stopping CaptionFlow..."
@@ -84,4 +86,4 @@ CaptionFlow is ready in $((elapsed / 1000)).$(( (elapsed % 1000) / 100 ))s:  htt
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}" ${kafka_pid:+"$kafka_pid"} || true
-echo "A CaptionFlow process exited; see $logs" >&2
+[ -n "$stopping" ] || echo "A CaptionFlow process exited unexpectedly; see $logs" >&2
