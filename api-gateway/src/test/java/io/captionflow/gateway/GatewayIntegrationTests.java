@@ -1,6 +1,7 @@
 package io.captionflow.gateway;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import io.captionflow.events.VideoManifest;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +36,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
@@ -201,6 +204,23 @@ class GatewayIntegrationTests {
 		await().atMost(Duration.ofSeconds(20)).until(() -> "error".equals(captionField(captionId, "captionOcrStatus")));
 		assertThat(captionField(captionId, "captionOcrError"))
 			.isEqualTo("video 'v/v1.mp4' does not exist or is not readable");
+	}
+
+	@Test
+	void requestAWorkerGaveUpOnEndsTheCaptionInErrorWithTheReason() {
+		long captionId = captionIds().get(1);
+		save(captionId, 55, 94);
+		CaptionOcrRequested request = request(captionId, revisionOf(captionId));
+		ProducerRecord<Object, Object> deadLetter = new ProducerRecord<>(Topics.CAPTION_OCR_REQUESTS.deadLetterName(),
+				"v1", EventJson.write(request));
+		deadLetter.headers()
+			.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, "broker unreachable".getBytes(StandardCharsets.UTF_8));
+		this.kafka.send(deadLetter).join();
+		this.kafka.send(Topics.CAPTION_OCR_REQUESTS.deadLetterName(), "v1", "{poison".getBytes(StandardCharsets.UTF_8))
+			.join();
+		await().atMost(Duration.ofSeconds(20)).until(() -> "error".equals(captionField(captionId, "captionOcrStatus")));
+		assertThat(captionField(captionId, "captionOcrError"))
+			.isEqualTo("OCR request failed after retries: broker unreachable");
 	}
 
 	@Test
