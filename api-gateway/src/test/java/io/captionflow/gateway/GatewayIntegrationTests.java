@@ -324,18 +324,31 @@ class GatewayIntegrationTests {
 
 	@Test
 	void statsCountCaptionsByStateAndOcrStatus() {
-		this.http.get()
+		long captionId = captionIds().get(0);
+		save(captionId, 5, 44);
+		Map<?, ?> stats = this.http.get()
 			.uri("/api/videos/v1/stats")
 			.exchange()
 			.expectStatus()
 			.isOk()
-			.expectBody()
-			.jsonPath("$.totalAnnotations")
-			.isEqualTo(2)
-			.jsonPath("$.totalFrames")
-			.isEqualTo(100)
-			.jsonPath("$.ocr.length()")
-			.isEqualTo(5);
+			.returnResult(Map.class)
+			.getResponseBody()
+			.blockFirst(Duration.ofSeconds(5));
+		long total = count("select count(*) from captions where video_id = 'v1'");
+		assertThat(((Number) stats.get("totalAnnotations")).longValue()).isEqualTo(total).isEqualTo(2);
+		assertThat(((Number) stats.get("totalFrames")).longValue()).isEqualTo(100);
+		assertThat(((Number) stats.get("confirmed")).longValue())
+			.isEqualTo(count("select count(*) from captions where video_id = 'v1' and extents_state = 'confirmed'"))
+			.isPositive();
+		long byState = ((Number) stats.get("confirmed")).longValue() + ((Number) stats.get("predicted")).longValue()
+				+ ((Number) stats.get("gap")).longValue() + ((Number) stats.get("issue")).longValue();
+		assertThat(byState).isEqualTo(total);
+		Map<?, ?> ocr = (Map<?, ?>) stats.get("ocr");
+		assertThat(ocr.keySet().stream().map(Object::toString)).containsExactly("idle", "queued", "processing",
+				"completed", "error");
+		assertThat(ocr.values().stream().mapToLong((n) -> ((Number) n).longValue()).sum()).isEqualTo(total);
+		assertThat(stats.get("processing")).isEqualTo(count(
+				"select count(*) from captions where video_id = 'v1' and caption_ocr_status in ('queued', 'processing')") > 0);
 	}
 
 	private List<Long> captionIds() {
