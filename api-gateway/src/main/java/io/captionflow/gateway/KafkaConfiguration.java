@@ -1,5 +1,7 @@
 package io.captionflow.gateway;
 
+import java.util.stream.Stream;
+
 import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
 
@@ -25,7 +27,7 @@ class KafkaConfiguration {
 	KafkaAdmin.NewTopics captionFlowTopics(GatewayProperties properties) {
 		NewTopic[] topics = Topics.all()
 			.stream()
-			.flatMap((topic) -> java.util.stream.Stream.of(topic.name(), topic.deadLetterName()))
+			.flatMap((topic) -> Stream.of(topic.name(), topic.deadLetterName()))
 			.map((name) -> TopicBuilder.name(name).partitions(properties.topicPartitions()).build())
 			.toArray(NewTopic[]::new);
 		return new KafkaAdmin.NewTopics(topics);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
@@ -65,7 +66,7 @@ class ManifestImporter implements ApplicationRunner {
 		for (Path file : manifests) {
 			try {
 				VideoManifest manifest = EventJson.mapper().readValue(file.toFile(), VideoManifest.class);
-				Long imported = importIfNew(manifest).block(java.time.Duration.ofSeconds(30));
+				Long imported = importIfNew(manifest).block(Duration.ofSeconds(30));
 				if (imported != null && imported >= 0) {
 					logger.info("Registered video '{}' from {} with {} predicted captions", manifest.id(), file,
 							imported);

@@ -5,6 +5,7 @@ import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 import javax.imageio.ImageIO;
 
@@ -71,8 +72,7 @@ public record GrayImage(int width, int height, byte[] pixels) {
 		if (!ImageIO.write(toBufferedImage(), "png", partial.toFile())) {
 			throw new IOException("no PNG writer available");
 		}
-		Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 	}
 
 }
