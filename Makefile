@@ -7,8 +7,9 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 export OMP_THREAD_LIMIT := 1
 MVN := ./mvnw -B --no-transfer-progress
+BENCH_CP = $$(ls benchmarks/target/benchmarks-*.jar):$$(cat benchmarks/target/benchmarks.classpath)
 
-.PHONY: run test build bench clean deps check-jdk
+.PHONY: run test build bench bench-median bench-worker clean deps check-jdk
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { infra/bin/find-jdk.sh >/dev/null; exit 1; }
@@ -32,3 +33,12 @@ test: check-jdk deps
 clean: check-jdk
 	$(MVN) -q clean
 	rm -rf data
+
+## bench-median: JMH benchmark of the median frame, and numpy's median on the same data
+bench-median: build
+	java -cp "$(BENCH_CP)" \
+		org.openjdk.jmh.Main MedianFrameBenchmark
+	java -cp "$(BENCH_CP)" \
+		io.captionflow.benchmarks.MedianStack benchmarks/target/median
+	@if python3 -c 'import numpy' 2>/dev/null; then python3 benchmarks/numpy_median.py benchmarks/target/median; \
+	else echo "numpy is not installed (apt-get install python3-numpy): no comparison"; fi

@@ -30,24 +30,46 @@ class MedianFrameTests {
 	@Test
 	void matchesSortingEveryPixelOnRandomStacks() {
 		Random random = new Random(42);
-		for (int n = 1; n <= 12; n++) {
-			List<GrayImage> frames = new ArrayList<>();
+		// 1,037 samples: two whole blocks and a tail that is not a multiple of eight
+		int length = 1037;
+		for (int n : new int[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 48, 49, 64, 255 }) {
+			List<byte[]> frames = new ArrayList<>();
 			for (int i = 0; i < n; i++) {
-				byte[] pixels = new byte[64];
-				random.nextBytes(pixels);
-				frames.add(new GrayImage(8, 8, pixels));
+				byte[] samples = new byte[length];
+				random.nextBytes(samples);
+				frames.add(samples);
 			}
-			GrayImage median = MedianFrame.of(frames);
-			for (int p = 0; p < 64; p++) {
+			byte[] median = MedianFrame.of8Bit(frames);
+			for (int p = 0; p < length; p++) {
 				int[] values = new int[n];
 				for (int i = 0; i < n; i++) {
-					values[i] = frames.get(i).pixels()[p] & 0xFF;
+					values[i] = frames.get(i)[p] & 0xFF;
 				}
 				Arrays.sort(values);
 				int expected = (values[(n - 1) / 2] + values[n / 2]) / 2;
-				assertThat(median.pixels()[p] & 0xFF).as("pixel %d of %d frames", p, n).isEqualTo(expected);
+				assertThat(median[p] & 0xFF).as("sample %d of %d frames", p, n).isEqualTo(expected);
 			}
 		}
+	}
+
+	@Test
+	void extremeAndRepeatedValuesStayExact() {
+		// ties at 0 and 255 exercise the lane arithmetic's edges
+		List<byte[]> frames = List.of(new byte[] { 0, (byte) 255, (byte) 255, 0, 1, (byte) 254, 7, 7, 9 },
+				new byte[] { 0, (byte) 255, 0, (byte) 255, (byte) 255, (byte) 255, 7, 7, 9 },
+				new byte[] { (byte) 255, (byte) 255, (byte) 255, 0, 0, (byte) 253, 7, 8, 9 },
+				new byte[] { (byte) 255, 0, 0, (byte) 255, (byte) 128, (byte) 255, 8, 8, 9 });
+		assertThat(MedianFrame.of8Bit(frames)).containsExactly(127, 255, 127, 127, 64, 254, 7, 7, 9);
+	}
+
+	@Test
+	void refusesMoreFramesThanItCanCount() {
+		List<byte[]> frames = new ArrayList<>();
+		for (int i = 0; i <= MedianFrame.MAX_FRAMES; i++) {
+			frames.add(new byte[8]);
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> MedianFrame.of8Bit(frames))
+			.withMessageContaining("at most 255 frames");
 	}
 
 	@Test
