@@ -58,9 +58,9 @@ public record FlowCompleted(int schemaVersion, UUID eventId, UUID requestId, Str
 	 */
 	public static FlowCompleted complete(CaptionOcrRequested request, String text, double confidence, int framesUsed,
 			String medianImage, Timings timings, String workerId, Instant at) {
-		return new FlowCompleted(SCHEMA_VERSION, UUID.randomUUID(), request.eventId(), request.videoId(),
-				request.captionId(), request.revision(), Status.COMPLETE, text, confidence, null, framesUsed,
-				medianImage, timings, workerId, at);
+		return new FlowCompleted(SCHEMA_VERSION, FlowEvent.idFor(request, "completed"), request.eventId(),
+				request.videoId(), request.captionId(), request.revision(), Status.COMPLETE, text, confidence, null,
+				framesUsed, medianImage, timings, workerId, at);
 	}
 
 	/**
@@ -74,9 +74,9 @@ public record FlowCompleted(int schemaVersion, UUID eventId, UUID requestId, Str
 	 */
 	public static FlowCompleted error(CaptionOcrRequested request, String error, Timings timings, String workerId,
 			Instant at) {
-		return new FlowCompleted(SCHEMA_VERSION, UUID.randomUUID(), request.eventId(), request.videoId(),
-				request.captionId(), request.revision(), Status.ERROR, null, null, error, 0, null, timings, workerId,
-				at);
+		return new FlowCompleted(SCHEMA_VERSION, FlowEvent.idFor(request, "failed"), request.eventId(),
+				request.videoId(), request.captionId(), request.revision(), Status.ERROR, null, null, error, 0, null,
+				timings, workerId, at);
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.captionflow.events;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -13,8 +14,21 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = FlowStarted.class, name = "FlowStarted"),
+		@JsonSubTypes.Type(value = FlowProgressed.class, name = "FlowProgressed"),
 		@JsonSubTypes.Type(value = FlowCompleted.class, name = "FlowCompleted") })
-public sealed interface FlowEvent extends VersionedEvent permits FlowStarted, FlowCompleted {
+public sealed interface FlowEvent extends VersionedEvent permits FlowStarted, FlowProgressed, FlowCompleted {
+
+	/**
+	 * The id of an event about a request: derived from the request's id and what the
+	 * event says, so that a redelivered request yields events with the same ids and the
+	 * gateway applies them once.
+	 * @param request the request
+	 * @param what what the event says, such as {@code started} or {@code completed}
+	 * @return a name-based UUID
+	 */
+	static UUID idFor(CaptionOcrRequested request, String what) {
+		return UUID.nameUUIDFromBytes((request.eventId() + "/" + what).getBytes(StandardCharsets.UTF_8));
+	}
 
 	/**
 	 * Unique id of this event, the key of idempotent application.

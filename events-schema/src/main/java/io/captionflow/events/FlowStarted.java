@@ -38,8 +38,8 @@ public record FlowStarted(int schemaVersion, UUID eventId, UUID requestId, Strin
 	 * @return the event
 	 */
 	public static FlowStarted of(CaptionOcrRequested request, String workerId, Instant at) {
-		return new FlowStarted(SCHEMA_VERSION, UUID.randomUUID(), request.eventId(), request.videoId(),
-				request.captionId(), request.revision(), workerId, at);
+		return new FlowStarted(SCHEMA_VERSION, FlowEvent.idFor(request, "started"), request.eventId(),
+				request.videoId(), request.captionId(), request.revision(), workerId, at);
 	}
 
 	@Override

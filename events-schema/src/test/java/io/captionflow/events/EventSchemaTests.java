@@ -46,6 +46,33 @@ class EventSchemaTests {
 	}
 
 	@Test
+	void flowProgressedRoundTripsAsFlowEventAndMatchesItsSchema() {
+		FlowProgressed progressed = FlowProgressed.of(this.request, 30, "worker-1", NOW);
+		assertRoundTripValid(progressed, FlowEvent.class, "flow-progressed");
+		assertThat(progressed.percent()).isEqualTo(100 * 30 / this.request.frameCount());
+	}
+
+	@Test
+	void eventsAboutOneRequestHaveTheSameIdsWhenTheRequestIsRedelivered() {
+		FlowCompleted first = FlowCompleted.complete(this.request, "Hello", 90, 5, null, FlowCompleted.Timings.NONE,
+				"worker-1", NOW);
+		FlowCompleted again = FlowCompleted.complete(this.request, "Hello", 90, 5, null, FlowCompleted.Timings.NONE,
+				"worker-2", NOW.plusSeconds(5));
+		assertThat(again.eventId()).isEqualTo(first.eventId());
+		assertThat(FlowStarted.of(this.request, "worker-2", NOW).eventId())
+			.isEqualTo(FlowStarted.of(this.request, "worker-1", NOW).eventId())
+			.isNotEqualTo(first.eventId());
+		assertThat(
+				FlowCompleted.error(this.request, "timed out", FlowCompleted.Timings.NONE, "worker-1", NOW).eventId())
+			.isNotEqualTo(first.eventId());
+		CaptionOcrRequested otherRequest = CaptionOcrRequested.of(UUID.randomUUID(), this.request.videoId(),
+				this.request.captionId(), this.request.revision() + 1, this.request.startFrameIndex(),
+				this.request.endFrameIndex(), this.request.crop(), this.request.language(), this.request.media(), NOW);
+		assertThat(FlowStarted.of(otherRequest, "worker-1", NOW).eventId())
+			.isNotEqualTo(FlowStarted.of(this.request, "worker-1", NOW).eventId());
+	}
+
+	@Test
 	void completedFlowRoundTripsAsFlowEventAndMatchesItsSchema() {
 		FlowCompleted completed = FlowCompleted.complete(this.request, "Hello, world!", 91.5, 61,
 				"demo/demo.mp4.captionflow/caption-7-r3.png", new FlowCompleted.Timings(40, 12, 37, 95), "worker-1",

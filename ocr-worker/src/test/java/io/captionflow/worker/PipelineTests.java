@@ -15,6 +15,8 @@ import io.captionflow.worker.median.MedianFrame;
 import io.captionflow.worker.ocr.CaptionReader;
 import io.captionflow.worker.ocr.OcrException;
 import io.captionflow.worker.ocr.OcrText;
+import io.captionflow.worker.ocr.TessdataFolders;
+import io.captionflow.worker.ocr.TesseractEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,8 @@ class PipelineTests {
 
 	static Path video;
 
+	static TesseractEngine engine;
+
 	static CaptionReader reader;
 
 	private final FrameRangeDecoder decoder = new FrameRangeDecoder();
@@ -44,12 +48,13 @@ class PipelineTests {
 	static void renderVideo() throws IOException {
 		manifest = new DemoVideo(DemoVideo.Spec.shortClip()).render(mediaRoot, "clip", "clips/clip.mp4");
 		video = mediaRoot.resolve(manifest.media());
-		reader = new CaptionReader(null);
+		engine = new TesseractEngine(new TessdataFolders());
+		reader = new CaptionReader(engine);
 	}
 
 	@AfterAll
 	static void closeReader() {
-		reader.close();
+		engine.close();
 	}
 
 	@Test

@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param captionOcrStatus {@code idle}, {@code queued}, {@code processing},
  * {@code completed} or {@code error}
  * @param captionOcrError why OCR failed
+ * @param captionOcrProgress how far the worker is, 0 to 100, while OCR is in progress;
+ * null otherwise
  * @param captionOcrProcessedAt when the last OCR result was applied
  * @param imageNeedsRegen whether the median image is out of date
  * @param revision incremented by every save of the extents
@@ -26,6 +28,6 @@ import java.time.Instant;
  */
 public record Caption(long id, String videoId, int startFrameIndex, int endFrameIndex, String extentsState,
 		boolean extentsPending, String text, boolean textPending, String captionOcr, Double captionOcrConfidence,
-		String captionOcrStatus, String captionOcrError, Instant captionOcrProcessedAt, boolean imageNeedsRegen,
-		long revision, Instant createdAt, Instant updatedAt) {
+		String captionOcrStatus, String captionOcrError, Integer captionOcrProgress, Instant captionOcrProcessedAt,
+		boolean imageNeedsRegen, long revision, Instant createdAt, Instant updatedAt) {
 }

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.captionflow.events.CropBox;
 import io.captionflow.events.FlowCompleted;
+import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -23,8 +24,8 @@ public class CaptionStore {
 
 	private static final String COLUMNS = """
 			id, video_id, start_frame_index, end_frame_index, extents_state, extents_pending, text, text_pending,
-			caption_ocr, caption_ocr_confidence, caption_ocr_status, caption_ocr_error, caption_ocr_processed_at,
-			image_needs_regen, revision, created_at, updated_at""";
+			caption_ocr, caption_ocr_confidence, caption_ocr_status, caption_ocr_error, caption_ocr_progress,
+			caption_ocr_processed_at, image_needs_regen, revision, created_at, updated_at""";
 
 	private final DatabaseClient db;
 
@@ -100,7 +101,8 @@ public class CaptionStore {
 		return this.db.sql("""
 				update captions set start_frame_index = :start, end_frame_index = :end, extents_state = :state,
 				  extents_pending = false, caption_ocr_status = 'queued', image_needs_regen = true, caption_ocr = null,
-				  caption_ocr_confidence = null, caption_ocr_error = null, text_pending = true,
+				  caption_ocr_confidence = null, caption_ocr_error = null, caption_ocr_progress = null,
+				  text_pending = true,
 				  revision = revision + 1, updated_at = :at
 				where video_id = :videoId and id = :id""")
 			.bind("start", start)
@@ -134,6 +136,29 @@ public class CaptionStore {
 	}
 
 	/**
+	 * Records how far the worker is, if the event is for the caption's current revision
+	 * and its OCR is still in progress.
+	 * @param event the worker's progress
+	 * @param at when applied
+	 * @return whether the caption changed
+	 */
+	public Mono<Boolean> applyProgress(FlowProgressed event, Instant at) {
+		return this.db.sql("""
+				update captions set caption_ocr_progress = :progress, updated_at = :at
+				where video_id = :videoId and id = :id and revision = :revision
+				  and caption_ocr_status in ('queued', 'processing')
+				  and (caption_ocr_progress is null or caption_ocr_progress < :progress)""")
+			.bind("progress", event.percent())
+			.bind("at", utc(at))
+			.bind("videoId", event.videoId())
+			.bind("id", event.captionId())
+			.bind("revision", event.revision())
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0);
+	}
+
+	/**
 	 * Records an OCR outcome, if the event is for the caption's current revision: a
 	 * result for an older revision never overwrites a newer save.
 	 * @param event the worker's completion
@@ -145,7 +170,8 @@ public class CaptionStore {
 		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
 				update captions set caption_ocr_status = :status, caption_ocr = :text,
 				  caption_ocr_confidence = :confidence, caption_ocr_error = :error, caption_ocr_processed_at = :at,
-				  caption_ocr_image = :image, image_needs_regen = false, updated_at = :at
+				  caption_ocr_image = :image, caption_ocr_progress = null, image_needs_regen = false,
+				  updated_at = :at
 				where video_id = :videoId and id = :id and revision = :revision""")
 			.bind("status", complete ? "completed" : "error")
 			.bind("at", utc(at))
@@ -180,7 +206,7 @@ public class CaptionStore {
 				row.get("text", String.class), Boolean.TRUE.equals(row.get("text_pending", Boolean.class)),
 				row.get("caption_ocr", String.class), row.get("caption_ocr_confidence", Double.class),
 				row.get("caption_ocr_status", String.class), row.get("caption_ocr_error", String.class),
-				instant(row, "caption_ocr_processed_at"),
+				row.get("caption_ocr_progress", Integer.class), instant(row, "caption_ocr_processed_at"),
 				Boolean.TRUE.equals(row.get("image_needs_regen", Boolean.class)), row.get("revision", Long.class),
 				instant(row, "created_at"), instant(row, "updated_at"));
 	}

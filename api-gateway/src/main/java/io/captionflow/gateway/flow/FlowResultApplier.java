@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 
 import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowEvent;
+import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.caption.CaptionStore;
@@ -52,6 +53,11 @@ class FlowResultApplier {
 
 	Mono<Void> apply(FlowEvent event) {
 		Instant now = this.clock.instant();
+		if (event instanceof FlowProgressed progressed) {
+			// progress only moves forward and is not a status change: no id to record, no
+			// notification
+			return this.captions.applyProgress(progressed, now).then();
+		}
 		Mono<Void> apply = markProcessed(event, now).flatMap((fresh) -> {
 			if (!fresh) {
 				logger.debug("Flow event {} was already applied", event.eventId());
@@ -65,6 +71,7 @@ class FlowResultApplier {
 							changed, event, (completed.status() == FlowCompleted.Status.COMPLETE)
 									? VideoNotification.Status.COMPLETE : VideoNotification.Status.ERROR,
 							completed.error()));
+				case FlowProgressed progressed -> Mono.empty();
 			};
 		}).then();
 		return this.transaction.transactional(apply);

@@ -35,6 +35,23 @@ public final class FrameRangeDecoder {
 	 * does not fit it
 	 */
 	public List<GrayImage> decode(Path video, FrameRange range, CropBox crop, int maxFrames) {
+		return decode(video, range, crop, maxFrames, (decoded, total) -> {
+		});
+	}
+
+	/**
+	 * Decodes the frames of a range, sampled evenly when there are more than
+	 * {@code maxFrames}, telling a listener after each frame of the range.
+	 * @param video the video file
+	 * @param range the frame range
+	 * @param crop the caption box
+	 * @param maxFrames the most frames to return
+	 * @param progress told the frames of the range decoded so far; it may throw to stop
+	 * @return the cropped gray frames, in order
+	 * @throws FrameDecodingException when the video cannot be read or the range or crop
+	 * does not fit it
+	 */
+	public List<GrayImage> decode(Path video, FrameRange range, CropBox crop, int maxFrames, Progress progress) {
 		try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
 			grabber.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
 			start(grabber, video);
@@ -61,6 +78,7 @@ public final class FrameRangeDecoder {
 								"the video ended at frame " + next + ", before frame " + range.end());
 					}
 					next++;
+					progress.decoded(next - range.start(), range.length());
 				}
 				frames.add(crop(frame, crop));
 			}
@@ -108,6 +126,21 @@ public final class FrameRangeDecoder {
 			data.get((crop.y() + row) * stride + crop.x(), pixels, row * crop.width(), crop.width());
 		}
 		return new GrayImage(crop.width(), crop.height(), pixels);
+	}
+
+	/**
+	 * Told how far decoding a range is.
+	 */
+	@FunctionalInterface
+	public interface Progress {
+
+		/**
+		 * A frame of the range was decoded.
+		 * @param decoded frames of the range decoded so far
+		 * @param total frames in the range
+		 */
+		void decoded(int decoded, int total);
+
 	}
 
 	/**

@@ -9,6 +9,8 @@ import io.captionflow.worker.WorkerProperties;
 import io.captionflow.worker.frames.FrameRangeDecoder;
 import io.captionflow.worker.frames.MediaLibrary;
 import io.captionflow.worker.ocr.CaptionReader;
+import io.captionflow.worker.ocr.OcrProcessPool;
+import io.captionflow.worker.ocr.TessdataFolders;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.context.annotation.Bean;
@@ -17,13 +19,20 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.FixedBackOff;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 
 /**
  * Wires the plain decoding, median and OCR classes, and the error handling of the request
- * listener: transient failures are retried in place with a fixed backoff, then the record
- * goes to the dead-letter topic with headers naming the failure; unreadable records go
- * there at once.
+ * listener.
+ * <p>
+ * Retries are in place, with exponential backoff, rather than through retry topics: the
+ * only failures retried are the worker's own (the outcome could not be published, no OCR
+ * process could be had), which a later attempt in a second or two usually overcomes, and
+ * retrying in place keeps the requests of one video in order. After the last attempt the
+ * record goes to the dead-letter topic, with spring-kafka's headers naming the exception,
+ * its message and the original topic, partition and offset; the gateway then ends the
+ * caption in error. Records that cannot be read at all go there at once.
  */
 @Configuration(proxyBeanMethods = false)
 class IntakeConfiguration {
@@ -38,10 +47,24 @@ class IntakeConfiguration {
 		return new FrameRangeDecoder();
 	}
 
-	@Bean(destroyMethod = "close")
-	CaptionReader captionReader(WorkerProperties properties) {
+	@Bean
+	TessdataFolders tessdataFolders(WorkerProperties properties) {
 		String tessdata = properties.tessdata();
-		return new CaptionReader((tessdata != null && !tessdata.isBlank()) ? Path.of(tessdata) : null);
+		return (tessdata != null && !tessdata.isBlank()) ? new TessdataFolders(Path.of(tessdata))
+				: new TessdataFolders();
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	OcrProcessPool ocrProcessPool(WorkerProperties properties, TessdataFolders folders) {
+		WorkerProperties.Ocr ocr = properties.ocr();
+		return new OcrProcessPool(
+				new OcrProcessPool.Settings(ocr.processes(), ocr.timeout(), ocr.startTimeout(), ocr.maxHeap()),
+				folders);
+	}
+
+	@Bean
+	CaptionReader captionReader(OcrProcessPool pool) {
+		return new CaptionReader(pool);
 	}
 
 	@Bean
@@ -59,9 +82,12 @@ class IntakeConfiguration {
 	@Bean
 	DefaultErrorHandler requestErrorHandler(KafkaOperations<Object, Object> kafka, WorkerProperties properties) {
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka);
-		DefaultErrorHandler handler = new DefaultErrorHandler(recoverer,
-				new FixedBackOff(properties.retryBackoff().toMillis(), Math.max(0, properties.retryAttempts() - 1)));
-		handler.addNotRetryableExceptions(UnreadableEventException.class);
+		ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(properties.retryAttempts() - 1);
+		backOff.setInitialInterval(properties.retryBackoff().toMillis());
+		backOff.setMultiplier(2);
+		backOff.setMaxInterval(properties.retryBackoff().toMillis() * 8);
+		DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+		handler.addNotRetryableExceptions(UnreadableEventException.class, DeserializationException.class);
 		return handler;
 	}
 

@@ -3,10 +3,12 @@ package io.captionflow.worker.intake;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.FlowCompleted;
+import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.worker.WorkerProperties;
 import io.captionflow.worker.frames.FrameDecodingException;
@@ -18,6 +20,7 @@ import io.captionflow.worker.median.MedianFrame;
 import io.captionflow.worker.ocr.CaptionReader;
 import io.captionflow.worker.ocr.OcrException;
 import io.captionflow.worker.ocr.OcrText;
+import io.captionflow.worker.ocr.OcrUnavailableException;
 import io.captionflow.worker.report.FlowReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +28,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs one OCR request: reports it started, decodes the caption's frames, computes their
- * median, saves it as PNG beside the video, reads its text and reports the outcome. Every
- * failure of the request itself ends in an ERROR completion with the reason; only a
- * failure to publish escapes, so that the request is retried.
+ * Runs one OCR request: reports it started, decodes the caption's frames (reporting
+ * progress on long ones), computes their median, saves it as PNG beside the video, reads
+ * its text and reports the outcome. Every failure of the request itself (the video, the
+ * range, the crop, the language, an engine error, crash or timeout) ends in an ERROR
+ * completion with the reason. Only failures that are not the caption's fault escape, so
+ * that the request is retried: the outcome could not be published, or no OCR process
+ * could be had.
  */
 @Component
 class OcrRequestHandler {
@@ -69,7 +75,8 @@ class OcrRequestHandler {
 		try {
 			Path video = this.media.resolve(request.media());
 			FrameRange range = new FrameRange(request.startFrameIndex(), request.endFrameIndex());
-			List<GrayImage> frames = this.decoder.decode(video, range, request.crop(), this.properties.maxFrames());
+			List<GrayImage> frames = this.decoder.decode(video, range, request.crop(), this.properties.maxFrames(),
+					new ProgressReport(request, start));
 			decoded = System.nanoTime();
 			GrayImage median = MedianFrame.of(frames);
 			medianDone = System.nanoTime();
@@ -85,6 +92,9 @@ class OcrRequestHandler {
 					new FlowCompleted.Timings(millis(decoded - start), millis(medianDone - decoded),
 							millis(end - medianDone), millis(end - start)),
 					this.properties.workerId(), this.clock.instant());
+		}
+		catch (OcrUnavailableException ex) {
+			throw ex;
 		}
 		catch (FrameDecodingException | OcrException ex) {
 			return failed(request, ex.getMessage(), start, decoded, medianDone);
@@ -107,6 +117,44 @@ class OcrRequestHandler {
 				request, reason, new FlowCompleted.Timings(millis(decoded - start),
 						millis(Math.max(0, medianDone - decoded)), 0, millis(end - start)),
 				this.properties.workerId(), this.clock.instant());
+	}
+
+	/**
+	 * Publishes progress on a caption at most once per progress interval, so a short
+	 * caption reports none and a long one feeds a progress bar without flooding; and
+	 * stops decoding that takes longer than the decode timeout.
+	 */
+	private final class ProgressReport implements FrameRangeDecoder.Progress {
+
+		private final CaptionOcrRequested request;
+
+		private final long start;
+
+		private long lastReport;
+
+		ProgressReport(CaptionOcrRequested request, long start) {
+			this.request = request;
+			this.start = start;
+			this.lastReport = start;
+		}
+
+		@Override
+		public void decoded(int decoded, int total) {
+			long now = System.nanoTime();
+			Duration elapsed = Duration.ofNanos(now - this.start);
+			if (elapsed.compareTo(OcrRequestHandler.this.properties.decodeTimeout()) > 0) {
+				throw new FrameDecodingException(
+						"decoding took longer than " + OcrRequestHandler.this.properties.decodeTimeout().toSeconds()
+								+ " s and was stopped after " + decoded + " of " + total + " frames");
+			}
+			if (decoded < total
+					&& now - this.lastReport >= OcrRequestHandler.this.properties.progressInterval().toNanos()) {
+				this.lastReport = now;
+				OcrRequestHandler.this.reporter.publish(FlowProgressed.of(this.request, decoded,
+						OcrRequestHandler.this.properties.workerId(), OcrRequestHandler.this.clock.instant()));
+			}
+		}
+
 	}
 
 	private static long millis(long nanos) {

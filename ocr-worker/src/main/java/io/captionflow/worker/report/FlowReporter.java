@@ -7,6 +7,8 @@ import java.util.concurrent.TimeoutException;
 
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.stereotype.Component;
@@ -17,6 +19,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class FlowReporter {
+
+	private static final Logger logger = LoggerFactory.getLogger(FlowReporter.class);
 
 	private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
@@ -43,6 +47,21 @@ public class FlowReporter {
 		catch (ExecutionException | TimeoutException ex) {
 			throw new ReportFailedException(event, ex);
 		}
+	}
+
+	/**
+	 * Publishes a flow event without waiting: for progress, which a later event makes
+	 * obsolete anyway. Events of one video keep their order, as they share a partition
+	 * and the producer is idempotent.
+	 * @param event the event
+	 */
+	public void publish(FlowEvent event) {
+		this.kafka.send(Topics.FLOW_EVENTS.name(), event.videoId(), event).whenComplete((result, failure) -> {
+			if (failure != null) {
+				logger.debug("Could not publish {} for caption {}: {}", event.getClass().getSimpleName(),
+						event.captionId(), failure.getMessage());
+			}
+		});
 	}
 
 	/**

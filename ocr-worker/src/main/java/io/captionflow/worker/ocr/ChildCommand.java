@@ -1,0 +1,42 @@
+package io.captionflow.worker.ocr;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line that runs a main class of this application in a child JVM, from a
+ * plain classpath (tests, IDEs) or from inside a Spring Boot executable jar, where the
+ * class is reached through Boot's {@code PropertiesLauncher}.
+ */
+final class ChildCommand {
+
+	private static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
+
+	private ChildCommand() {
+	}
+
+	static List<String> forClass(Class<?> mainClass, int maxHeapMegabytes, Path crashReports) {
+		String java = ProcessHandle.current()
+			.info()
+			.command()
+			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		String tmp = System.getProperty("java.io.tmpdir");
+		// the JVM's crash report names the signal when Tesseract takes the child down
+		String crashReport = crashReports.toAbsolutePath().resolve("captionflow-ocr-%p.log").toString();
+		List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeapMegabytes + "m", "-XX:+UseSerialGC",
+				"-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-XX:-CreateCoredumpOnCrash",
+				"-XX:ErrorFile=" + crashReport, "-Djna.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path")));
+		if (mainClass.getClassLoader() == ClassLoader.getSystemClassLoader()) {
+			command.add(mainClass.getName());
+		}
+		else {
+			// inside a Boot jar the class lives in a nested jar only Boot's loader can
+			// read
+			command.add("-Dloader.main=" + mainClass.getName());
+			command.add(BOOT_LAUNCHER);
+		}
+		return List.copyOf(command);
+	}
+
+}

@@ -1,0 +1,208 @@
+package io.captionflow.worker.ocr;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.captionflow.worker.image.GrayImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Tesseract in a pool of child processes, so that a crash of the native engine
+ * (Tesseract 5.3.0 can die with SIGFPE on some single-line images) ends that one caption
+ * in an error instead of killing the worker, and a request that hangs is stopped after a
+ * timeout. Each child keeps its engines loaded between requests; a child that crashed or
+ * was stopped is replaced by a fresh one.
+ */
+public final class OcrProcessPool implements TextRecognizer {
+
+	private static final Logger logger = LoggerFactory.getLogger(OcrProcessPool.class);
+
+	private final Settings settings;
+
+	private final TessdataFolders folders;
+
+	private final List<String> command;
+
+	private final Path workDir;
+
+	private final LinkedBlockingDeque<OcrProcess> idle = new LinkedBlockingDeque<>();
+
+	private final Set<OcrProcess> all = ConcurrentHashMap.newKeySet();
+
+	private final ScheduledExecutorService watchdog = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ocr-watchdog").factory());
+
+	private final AtomicLong sockets = new AtomicLong();
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates a pool; its processes start when first needed.
+	 * @param settings size and timeouts
+	 * @param folders where language models are found
+	 */
+	public OcrProcessPool(Settings settings, TessdataFolders folders) {
+		this.settings = settings;
+		this.folders = folders;
+		try {
+			this.workDir = Files.createTempDirectory("captionflow-ocr-");
+		}
+		catch (IOException ex) {
+			throw new OcrException("cannot create a folder for the OCR processes' sockets: " + ex.getMessage());
+		}
+		this.command = ChildCommand.forClass(OcrServer.class, settings.maxHeap(), this.workDir);
+	}
+
+	/**
+	 * Starts every process now, so the first captions do not wait for them.
+	 */
+	public void start() {
+		List<Thread> starting = new ArrayList<>();
+		for (int i = 0; i < this.settings.size(); i++) {
+			starting.add(Thread.startVirtualThread(() -> this.idle.add(spawn())));
+		}
+		for (Thread thread : starting) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	@Override
+	public OcrText recognise(GrayImage page, String language, Segmentation segmentation) {
+		Path tessdata = this.folders.folderFor(language);
+		OcrProcess process = borrow();
+		try {
+			return process.recognise(new OcrProtocol.Request(page, tessdata, language, segmentation),
+					this.settings.timeout(), this.watchdog);
+		}
+		catch (OcrException ex) {
+			if (!process.isUsable()) {
+				logger.warn("OCR process {} is gone ({}); starting another", process.pid(), ex.getMessage());
+			}
+			throw ex;
+		}
+		finally {
+			giveBack(process);
+		}
+	}
+
+	/**
+	 * The process ids of the running children, for operators and monitoring.
+	 * @return child pids
+	 */
+	public List<Long> pids() {
+		return this.all.stream().map(OcrProcess::pid).sorted().toList();
+	}
+
+	private OcrProcess borrow() {
+		if (this.closed) {
+			throw new OcrUnavailableException("the OCR pool is shut down");
+		}
+		OcrProcess process = this.idle.pollFirst();
+		while (process != null && !process.isUsable()) {
+			discard(process);
+			process = this.idle.pollFirst();
+		}
+		if (process != null) {
+			return process;
+		}
+		if (this.all.size() < this.settings.size()) {
+			return spawn();
+		}
+		try {
+			process = this.idle.pollFirst(this.settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new OcrUnavailableException("interrupted while waiting for an OCR process");
+		}
+		if (process == null) {
+			throw new OcrUnavailableException(
+					"no OCR process became free within " + this.settings.timeout().toSeconds() + " s");
+		}
+		return process.isUsable() ? process : replace(process);
+	}
+
+	private OcrProcess replace(OcrProcess process) {
+		discard(process);
+		return spawn();
+	}
+
+	private void giveBack(OcrProcess process) {
+		if (this.closed || !process.isUsable()) {
+			discard(process);
+			return;
+		}
+		this.idle.addFirst(process);
+	}
+
+	private OcrProcess spawn() {
+		Path socket = this.workDir.resolve("ocr-" + this.sockets.incrementAndGet() + ".sock");
+		OcrProcess process = OcrProcess.start(this.command, socket, this.workDir, this.settings.startTimeout());
+		this.all.add(process);
+		logger.debug("Started OCR process {}", process.pid());
+		return process;
+	}
+
+	private void discard(OcrProcess process) {
+		this.all.remove(process);
+		process.close();
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		OcrProcess process;
+		while ((process = this.idle.pollFirst()) != null) {
+			discard(process);
+		}
+		for (OcrProcess busy : List.copyOf(this.all)) {
+			discard(busy);
+		}
+		this.watchdog.shutdownNow();
+		try {
+			// kept when it holds a crash report
+			Files.deleteIfExists(this.workDir);
+		}
+		catch (IOException ex) {
+			logger.info("OCR crash reports are in {}", this.workDir);
+		}
+	}
+
+	/**
+	 * How the pool runs.
+	 *
+	 * @param size the most child processes; one per OCR thread is enough
+	 * @param timeout the longest one page may take before its process is stopped
+	 * @param startTimeout the longest a child may take to start
+	 * @param maxHeap the Java heap of a child, in megabytes (Tesseract's own memory is
+	 * native and not counted)
+	 */
+	public record Settings(int size, Duration timeout, Duration startTimeout, int maxHeap) {
+
+		public Settings {
+			if (size < 1) {
+				throw new IllegalArgumentException("the OCR pool needs at least one process");
+			}
+		}
+
+	}
+
+}

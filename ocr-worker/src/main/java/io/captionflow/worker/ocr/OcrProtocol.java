@@ -1,0 +1,81 @@
+package io.captionflow.worker.ocr;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.captionflow.worker.image.GrayImage;
+
+/**
+ * The messages between the worker and its OCR child processes, over a Unix domain socket:
+ * a request names the page, the model folder, the language and the segmentation; the
+ * reply holds the text and confidence or the engine's error.
+ */
+final class OcrProtocol {
+
+	private static final int REQUEST = 0x4F435251; // "OCRQ"
+
+	private static final byte TEXT = 0;
+
+	private static final byte FAILURE = 1;
+
+	private OcrProtocol() {
+	}
+
+	record Request(GrayImage page, Path tessdata, String language, Segmentation segmentation) {
+	}
+
+	static void writeRequest(DataOutputStream out, Request request) throws IOException {
+		out.writeInt(REQUEST);
+		out.writeUTF(request.tessdata().toString());
+		out.writeUTF(request.language());
+		out.writeByte(request.segmentation().ordinal());
+		out.writeInt(request.page().width());
+		out.writeInt(request.page().height());
+		out.write(request.page().pixels());
+		out.flush();
+	}
+
+	static Request readRequest(DataInputStream in) throws IOException {
+		if (in.readInt() != REQUEST) {
+			throw new IOException("not an OCR request");
+		}
+		Path tessdata = Path.of(in.readUTF());
+		String language = in.readUTF();
+		Segmentation segmentation = Segmentation.values()[in.readByte()];
+		int width = in.readInt();
+		int height = in.readInt();
+		byte[] pixels = new byte[Math.multiplyExact(width, height)];
+		in.readFully(pixels);
+		return new Request(new GrayImage(width, height, pixels), tessdata, language, segmentation);
+	}
+
+	static void writeText(DataOutputStream out, OcrText text) throws IOException {
+		out.writeByte(TEXT);
+		out.writeUTF(text.text());
+		out.writeDouble(text.confidence());
+		out.flush();
+	}
+
+	static void writeFailure(DataOutputStream out, String message) throws IOException {
+		out.writeByte(FAILURE);
+		out.writeUTF(message);
+		out.flush();
+	}
+
+	/**
+	 * Reads a reply.
+	 * @return the text
+	 * @throws OcrException when the child reported an engine error
+	 * @throws IOException when the child is gone
+	 */
+	static OcrText readReply(DataInputStream in) throws IOException {
+		byte kind = in.readByte();
+		if (kind == FAILURE) {
+			throw new OcrException(in.readUTF());
+		}
+		return new OcrText(in.readUTF(), in.readDouble());
+	}
+
+}
