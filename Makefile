@@ -26,7 +26,9 @@ run: build
 	@infra/bin/run.sh
 
 ## test: the whole suite (unit, integration and end-to-end tests)
-test: check-jdk deps
+# the tests also read Simplified Chinese, rendered with a CJK font
+test: check-jdk
+	@infra/bin/system-deps.sh tesseract-ocr-chi-sim fonts-wqy-microhei
 	$(MVN) verify
 
 ## clean: remove build output and local data (Kafka log, database, rendered media)
