@@ -25,8 +25,9 @@ final class ChildCommand {
 		// the JVM's crash report names the signal when Tesseract takes the child down
 		String crashReport = crashReports.toAbsolutePath().resolve("captionflow-ocr-%p.log").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeapMegabytes + "m", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true", "-XX:-CreateCoredumpOnCrash",
-				"-XX:ErrorFile=" + crashReport, "-Djna.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path")));
+				"-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
+				"-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + crashReport, "-Djna.tmpdir=" + tmp, "-cp",
+				System.getProperty("java.class.path")));
 		if (mainClass.getClassLoader() == ClassLoader.getSystemClassLoader()) {
 			command.add(mainClass.getName());
 		}
