@@ -6,6 +6,7 @@ import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -37,7 +38,11 @@ class KafkaConfiguration {
 	DefaultErrorHandler listenerErrorHandler(KafkaOperations<Object, Object> kafka) {
 		ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
 		backOff.setMaxElapsedTime(10_000);
-		DefaultErrorHandler handler = new DefaultErrorHandler(new DeadLetterPublishingRecoverer(kafka), backOff);
+		// the registry names the dead-letter topics (spring-kafka 4 would default to
+		// "<topic>-dlt")
+		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka, (record,
+				failure) -> new TopicPartition(Topics.forName(record.topic()).deadLetterName(), record.partition()));
+		DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
 		handler.addNotRetryableExceptions(UnreadableEventException.class);
 		return handler;
 	}

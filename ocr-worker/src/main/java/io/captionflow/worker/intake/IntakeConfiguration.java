@@ -13,6 +13,7 @@ import io.captionflow.worker.ocr.OcrProcessPool;
 import io.captionflow.worker.ocr.TessdataFolders;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -81,7 +82,11 @@ class IntakeConfiguration {
 
 	@Bean
 	DefaultErrorHandler requestErrorHandler(KafkaOperations<Object, Object> kafka, WorkerProperties properties) {
-		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka);
+		// the registry names the dead-letter topic (spring-kafka 4 would default to
+		// "<topic>-dlt");
+		// it has as many partitions as the requests topic
+		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka, (record,
+				failure) -> new TopicPartition(Topics.forName(record.topic()).deadLetterName(), record.partition()));
 		ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(properties.retryAttempts() - 1);
 		backOff.setInitialInterval(properties.retryBackoff().toMillis());
 		backOff.setMultiplier(2);
