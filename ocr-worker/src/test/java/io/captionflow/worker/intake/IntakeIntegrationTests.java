@@ -93,9 +93,14 @@ class IntakeIntegrationTests {
 	}
 
 	@Test
-	void poisonGoesToTheDeadLetterTopicAndTheNextRequestOfThePartitionIsStillRead() throws Exception {
+	void poisonAndUnknownSchemaVersionsGoToTheDeadLetterTopicAndThePartitionKeepsFlowing() throws Exception {
 		String video = "poison-" + UUID.randomUUID();
 		send(video, "{ not json".getBytes(StandardCharsets.UTF_8));
+		String fromTheFuture = new String(EventJson.write(request(video, 6, 5, 20, clip.media())),
+				StandardCharsets.UTF_8)
+			.replace("\"schemaVersion\":1", "\"schemaVersion\":99");
+		assertThat(fromTheFuture).contains("\"schemaVersion\":99");
+		send(video, fromTheFuture.getBytes(StandardCharsets.UTF_8));
 		CaptionOcrRequested request = request(video, 7, 5, 20, clip.media());
 		send(video, EventJson.write(request));
 
@@ -103,12 +108,15 @@ class IntakeIntegrationTests {
 		List<FlowEvent> events = new ArrayList<>();
 		await().atMost(Duration.ofSeconds(60)).until(() -> {
 			collect(video, deadLetters, events);
-			return !deadLetters.isEmpty() && events.stream().anyMatch(FlowCompleted.class::isInstance);
+			return deadLetters.size() == 2 && events.stream().anyMatch(FlowCompleted.class::isInstance);
 		});
 		ConsumerRecord<String, byte[]> deadLetter = deadLetters.get(0);
 		assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).isEqualTo("{ not json");
 		assertThat(header(deadLetter, "kafka_dlt-exception-fqcn")).contains("DeserializationException");
 		assertThat(header(deadLetter, "kafka_dlt-original-topic")).isEqualTo(Topics.CAPTION_OCR_REQUESTS.name());
+		assertThat(new String(deadLetters.get(1).value(), StandardCharsets.UTF_8)).isEqualTo(fromTheFuture);
+		assertThat(header(deadLetters.get(1), "kafka_dlt-exception-stacktrace")).contains("UnreadableEventException");
+		assertThat(events).noneMatch((event) -> event.captionId() == 6);
 		assertThat(events.get(0)).isInstanceOf(FlowStarted.class);
 		FlowCompleted completed = (FlowCompleted) events.get(events.size() - 1);
 		assertThat(completed.status()).isEqualTo(FlowCompleted.Status.COMPLETE);
