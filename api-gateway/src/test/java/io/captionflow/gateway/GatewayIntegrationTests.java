@@ -15,6 +15,7 @@ import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.FlowCompleted;
+import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
@@ -146,6 +147,27 @@ class GatewayIntegrationTests {
 		assertThat(request.language()).isEqualTo("eng");
 		assertThat(request.revision()).isEqualTo(revisionOf(captionId));
 		await().atMost(Duration.ofSeconds(10)).until(() -> count("select count(*) from outbox") == 0);
+	}
+
+	@Test
+	void progressIsShownForTheCurrentRevisionOnlyAndClearedByTheResult() {
+		long captionId = captionIds().get(0);
+		save(captionId, 5, 44);
+		long older = revisionOf(captionId);
+		save(captionId, 5, 40);
+		CaptionOcrRequested olderRequest = request(captionId, older);
+		CaptionOcrRequested current = request(captionId, older + 1);
+		publish(FlowProgressed.of(olderRequest, 30, "w", Instant.now()));
+		publish(FlowStarted.of(current, "w", Instant.now()));
+		publish(FlowProgressed.of(current, 10, "w", Instant.now()));
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> "25".equals(captionField(captionId, "captionOcrProgress")));
+		assertThat(captionField(captionId, "captionOcrStatus")).isEqualTo("processing");
+
+		publish(FlowCompleted.complete(current, "done", 90, 36, null, FlowCompleted.Timings.NONE, "w", Instant.now()));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "completed".equals(captionField(captionId, "captionOcrStatus")));
+		assertThat(captionField(captionId, "captionOcrProgress")).isEqualTo("null");
 	}
 
 	@Test
@@ -373,14 +395,14 @@ class GatewayIntegrationTests {
 	}
 
 	private String captionField(long captionId, String field) {
-		return this.http.get()
+		Map<?, ?> caption = this.http.get()
 			.uri("/api/videos/v1/captions/{id}", captionId)
 			.exchange()
 			.returnResult(Map.class)
 			.getResponseBody()
-			.blockFirst(Duration.ofSeconds(5))
-			.get(field)
-			.toString();
+			.blockFirst(Duration.ofSeconds(5));
+		assertThat(caption.containsKey(field)).as("caption has %s", field).isTrue();
+		return String.valueOf(caption.get(field));
 	}
 
 	private long count(String sql) {

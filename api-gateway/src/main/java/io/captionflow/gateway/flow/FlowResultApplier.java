@@ -53,28 +53,33 @@ class FlowResultApplier {
 
 	Mono<Void> apply(FlowEvent event) {
 		Instant now = this.clock.instant();
-		if (event instanceof FlowProgressed progressed) {
-			// progress only moves forward and is not a status change: no id to record, no
+		return switch (event) {
+			// progress only moves forward and is no status change: no id to record, no
 			// notification
-			return this.captions.applyProgress(progressed, now).then();
-		}
-		Mono<Void> apply = markProcessed(event, now).flatMap((fresh) -> {
+			case FlowProgressed progressed -> this.captions.applyProgress(progressed, now).then();
+			case FlowStarted started -> once(started, now, this.captions.applyStarted(started, now)
+				.flatMap((changed) -> notifyIf(changed, event, VideoNotification.Status.STARTED, null)));
+			case FlowCompleted completed -> once(completed, now,
+					this.captions.applyCompleted(completed, now)
+						.flatMap((changed) -> notifyIf(changed, event,
+								(completed.status() == FlowCompleted.Status.COMPLETE)
+										? VideoNotification.Status.COMPLETE : VideoNotification.Status.ERROR,
+								completed.error())));
+		};
+	}
+
+	/**
+	 * Applies a change in one transaction with the event's id, unless the id is already
+	 * recorded.
+	 */
+	private Mono<Void> once(FlowEvent event, Instant now, Mono<Void> change) {
+		return this.transaction.transactional(markProcessed(event, now).flatMap((fresh) -> {
 			if (!fresh) {
 				logger.debug("Flow event {} was already applied", event.eventId());
 				return Mono.empty();
 			}
-			return switch (event) {
-				case FlowStarted started -> this.captions.applyStarted(started, now)
-					.flatMap((changed) -> notifyIf(changed, event, VideoNotification.Status.STARTED, null));
-				case FlowCompleted completed -> this.captions.applyCompleted(completed, now)
-					.flatMap((changed) -> notifyIf(
-							changed, event, (completed.status() == FlowCompleted.Status.COMPLETE)
-									? VideoNotification.Status.COMPLETE : VideoNotification.Status.ERROR,
-							completed.error()));
-				case FlowProgressed progressed -> Mono.empty();
-			};
-		}).then();
-		return this.transaction.transactional(apply);
+			return change;
+		}));
 	}
 
 	private Mono<Boolean> markProcessed(FlowEvent event, Instant now) {

@@ -5,6 +5,9 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -64,8 +67,8 @@ final class OcrProcess implements AutoCloseable {
 	 * @throws OcrUnavailableException when it does not start or connect in time
 	 */
 	static OcrProcess start(List<String> command, Path socket, Path crashReports, Duration startTimeout) {
-		try (ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-			server.bind(java.net.UnixDomainSocketAddress.of(socket));
+		try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+			server.bind(UnixDomainSocketAddress.of(socket));
 			ProcessBuilder builder = new ProcessBuilder(
 					Stream.concat(command.stream(), Stream.of(socket.toString())).toList())
 				.redirectOutput(ProcessBuilder.Redirect.INHERIT)
@@ -178,7 +181,7 @@ final class OcrProcess implements AutoCloseable {
 				.findFirst()
 				.orElse(null);
 		}
-		catch (IOException | java.io.UncheckedIOException ex) {
+		catch (IOException | UncheckedIOException ex) {
 			return null;
 		}
 	}

@@ -65,12 +65,7 @@ public final class TessdataFolders {
 	 * @throws OcrException when the name is malformed or a part is not installed
 	 */
 	public Path folderFor(String language) {
-		Path folder = this.resolved.get(language);
-		if (folder == null) {
-			folder = find(language);
-			this.resolved.put(language, folder);
-		}
-		return folder;
+		return this.resolved.computeIfAbsent(language, this::find);
 	}
 
 	private Path find(String language) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.captionflow.worker.image.GrayImage;
@@ -64,7 +65,7 @@ class OcrProcessPoolTests {
 		new ProcessBuilder("kill", "-FPE", Long.toString(child)).start().waitFor(10, TimeUnit.SECONDS);
 
 		assertThat(busy).failsWithin(Duration.ofSeconds(30))
-			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
 			.isInstanceOf(OcrException.class)
 			.withMessageContaining("the OCR engine crashed reading this caption")
