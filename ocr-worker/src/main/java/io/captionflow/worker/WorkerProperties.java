@@ -27,6 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param progressInterval the shortest time between two progress events of one caption
  * @param decodeTimeout the longest decoding one caption's frames may take before the
  * caption ends in error
+ * @param shutdownTimeout how long a stopping worker waits for the caption in hand to
+ * finish; a caption still running then is handed back, uncommitted, to the next worker of
+ * the group
  * @param ocr the OCR child processes
  */
 @ConfigurationProperties("captionflow.worker")
@@ -34,7 +37,7 @@ public record WorkerProperties(@DefaultValue("./data/media") Path mediaRoot, @De
 		String workerId, String tessdata, @DefaultValue("1s") Duration retryBackoff,
 		@DefaultValue("3") int retryAttempts, @DefaultValue("6") int partitions,
 		@DefaultValue("250ms") Duration progressInterval, @DefaultValue("2m") Duration decodeTimeout,
-		@DefaultValue Ocr ocr) {
+		@DefaultValue("30s") Duration shutdownTimeout, @DefaultValue Ocr ocr) {
 
 	public WorkerProperties {
 		if (workerId == null || workerId.isBlank()) {

@@ -16,8 +16,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DeserializationException;
@@ -78,6 +80,20 @@ class IntakeConfiguration {
 		return TopicBuilder.name(Topics.CAPTION_OCR_REQUESTS.deadLetterName())
 			.partitions(properties.partitions())
 			.build();
+	}
+
+	/**
+	 * A stopping worker lets the caption in hand finish for up to the shutdown timeout
+	 * (the application context waits as long, through
+	 * {@code spring.lifecycle.timeout-per-shutdown-phase}).
+	 * @param properties the worker settings
+	 * @return the customizer of the request listener's container
+	 */
+	@Bean
+	ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> shutdownTimeout(
+			WorkerProperties properties) {
+		return (container) -> container.getContainerProperties()
+			.setShutdownTimeout(properties.shutdownTimeout().toMillis());
 	}
 
 	@Bean

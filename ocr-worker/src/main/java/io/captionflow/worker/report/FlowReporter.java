@@ -10,6 +10,7 @@ import io.captionflow.events.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.stereotype.Component;
 
@@ -44,7 +45,9 @@ public class FlowReporter {
 			Thread.currentThread().interrupt();
 			throw new ReportFailedException(event, ex);
 		}
-		catch (ExecutionException | TimeoutException ex) {
+		catch (ExecutionException | TimeoutException | KafkaException ex) {
+			// KafkaException: the send failed at once, e.g. no metadata for the topic
+			// within max.block.ms
 			throw new ReportFailedException(event, ex);
 		}
 	}
@@ -56,12 +59,20 @@ public class FlowReporter {
 	 * @param event the event
 	 */
 	public void publish(FlowEvent event) {
-		this.kafka.send(Topics.FLOW_EVENTS.name(), event.videoId(), event).whenComplete((result, failure) -> {
-			if (failure != null) {
-				logger.debug("Could not publish {} for caption {}: {}", event.getClass().getSimpleName(),
-						event.captionId(), failure.getMessage());
-			}
-		});
+		try {
+			this.kafka.send(Topics.FLOW_EVENTS.name(), event.videoId(), event)
+				.whenComplete((result, failure) -> notPublished(event, failure));
+		}
+		catch (KafkaException ex) {
+			notPublished(event, ex);
+		}
+	}
+
+	private static void notPublished(FlowEvent event, Throwable failure) {
+		if (failure != null) {
+			logger.debug("Could not publish {} for caption {}: {}", event.getClass().getSimpleName(), event.captionId(),
+					failure.getMessage());
+		}
 	}
 
 	/**
