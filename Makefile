@@ -36,6 +36,11 @@ clean: check-jdk
 	$(MVN) -q clean
 	rm -rf data
 
+## bench-worker: OCR worker latency (consume to completion) and throughput on a 1080p video
+bench-worker: build
+	java -cp "$(BENCH_CP)" \
+		io.captionflow.benchmarks.WorkerLatencyBenchmark benchmarks/target/worker
+
 ## bench-median: JMH benchmark of the median frame, and numpy's median on the same data
 bench-median: build
 	java -cp "$(BENCH_CP)" \

@@ -1,9 +1,15 @@
 package io.captionflow.worker.frames;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.captionflow.events.CropBox;
 import io.captionflow.worker.image.GrayImage;
@@ -16,11 +22,40 @@ import org.bytedeco.javacv.FrameGrabber;
  * Decodes exactly the frames of a range with FFmpeg, as 8-bit gray, cropped to a caption
  * box. It seeks to the keyframe before the range and decodes forward, so the first frame
  * returned is the range's first frame.
+ * <p>
+ * Gray is the luma plane. For the usual 8-bit YUV videos it is read from the decoded
+ * picture and range-expanded in the crop only, exactly as swscale's whole-frame GRAY8
+ * conversion would have done it (1.4 ms a 1080p frame saved); other pixel formats go
+ * through swscale. FFmpeg picks its decoding threads itself: on 2 cores that beat one
+ * thread for a 14-frame range at 1080p (seek 81 ms and frames 26 ms, against 101 ms and
+ * 41 ms).
+ * <p>
+ * Each thread keeps the last video it read open (about 30 ms saved for 1080p H.264), as
+ * the requests of one video arrive on one partition and so usually on one thread; it is
+ * reopened when the file's size or modification time changed, and after any failure.
+ * Instances are safe for use by several threads.
  */
-public final class FrameRangeDecoder {
+public final class FrameRangeDecoder implements AutoCloseable {
 
 	static {
 		avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+	}
+
+	private final boolean readLuma;
+
+	private final ThreadLocal<OpenVideo> current = new ThreadLocal<>();
+
+	private final Set<OpenVideo> opened = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Creates a decoder that reads the luma plane where it can.
+	 */
+	public FrameRangeDecoder() {
+		this(true);
+	}
+
+	FrameRangeDecoder(boolean readLuma) {
+		this.readLuma = readLuma;
 	}
 
 	/**
@@ -52,9 +87,10 @@ public final class FrameRangeDecoder {
 	 * does not fit it
 	 */
 	public List<GrayImage> decode(Path video, FrameRange range, CropBox crop, int maxFrames, Progress progress) {
-		try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
-			grabber.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
-			start(grabber, video);
+		OpenVideo open = open(video);
+		boolean done = false;
+		try {
+			FFmpegFrameGrabber grabber = open.grabber();
 			int frameCount = grabber.getLengthInVideoFrames();
 			if (range.end() >= frameCount) {
 				throw new FrameDecodingException("frame range " + range.start() + ".." + range.end()
@@ -80,13 +116,89 @@ public final class FrameRangeDecoder {
 					next++;
 					progress.decoded(next - range.start(), range.length());
 				}
-				frames.add(crop(frame, crop));
+				frames.add(crop(frame, crop, open.luma()));
 			}
+			done = true;
 			return frames;
 		}
 		catch (FrameGrabber.Exception ex) {
 			throw new FrameDecodingException("cannot decode video '" + video.getFileName() + "': " + ex.getMessage(),
 					ex);
+		}
+		finally {
+			if (!done) {
+				// whatever went wrong, the next range starts from a freshly opened video
+				forget(open);
+			}
+		}
+	}
+
+	/**
+	 * Closes the videos kept open, for when the decoder is no longer used.
+	 */
+	@Override
+	public void close() {
+		this.opened.forEach(FrameRangeDecoder::closeQuietly);
+		this.opened.clear();
+	}
+
+	private OpenVideo open(Path video) {
+		FileFacts facts = FileFacts.of(video);
+		OpenVideo open = this.current.get();
+		if (open != null && open.path().equals(video) && open.facts().equals(facts)) {
+			return open;
+		}
+		if (open != null) {
+			forget(open);
+		}
+		FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
+		try {
+			Luma luma = null;
+			if (this.readLuma) {
+				grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+				start(grabber, video);
+				luma = Luma.of(grabber.getPixelFormat());
+				if (luma == null) {
+					grabber.stop();
+				}
+			}
+			if (luma == null) {
+				grabber.setImageMode(FrameGrabber.ImageMode.GRAY);
+				grabber.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
+				start(grabber, video);
+				luma = Luma.FULL_RANGE;
+			}
+			open = new OpenVideo(video, facts, grabber, luma);
+		}
+		catch (FrameGrabber.Exception | RuntimeException ex) {
+			closeQuietly(grabber);
+			if (ex instanceof FrameDecodingException decoding) {
+				throw decoding;
+			}
+			throw new FrameDecodingException("cannot decode video '" + video.getFileName() + "': " + ex.getMessage(),
+					ex);
+		}
+		this.current.set(open);
+		this.opened.add(open);
+		return open;
+	}
+
+	private void forget(OpenVideo open) {
+		this.current.remove();
+		this.opened.remove(open);
+		closeQuietly(open);
+	}
+
+	private static void closeQuietly(OpenVideo open) {
+		closeQuietly(open.grabber());
+	}
+
+	private static void closeQuietly(FFmpegFrameGrabber grabber) {
+		try {
+			grabber.close();
+		}
+		catch (FrameGrabber.Exception | RuntimeException ex) {
+			// nothing more can be done for it
 		}
 	}
 
@@ -118,14 +230,66 @@ public final class FrameRangeDecoder {
 		}
 	}
 
-	private static GrayImage crop(Frame frame, CropBox crop) {
+	private static GrayImage crop(Frame frame, CropBox crop, Luma luma) {
 		ByteBuffer data = (ByteBuffer) frame.image[0];
 		int stride = frame.imageStride;
 		byte[] pixels = new byte[crop.width() * crop.height()];
 		for (int row = 0; row < crop.height(); row++) {
 			data.get((crop.y() + row) * stride + crop.x(), pixels, row * crop.width(), crop.width());
 		}
+		luma.toGray(pixels);
 		return new GrayImage(crop.width(), crop.height(), pixels);
+	}
+
+	/**
+	 * How the first plane of a decoded picture maps to 8-bit gray.
+	 */
+	private enum Luma {
+
+		/** Already full-range gray: JPEG-range YUV, or swscale's GRAY8. */
+		FULL_RANGE {
+			@Override
+			void toGray(byte[] pixels) {
+			}
+		},
+
+		/** Video-range luma, 16..235, expanded to 0..255 as swscale does. */
+		VIDEO_RANGE {
+			@Override
+			void toGray(byte[] pixels) {
+				for (int i = 0; i < pixels.length; i++) {
+					pixels[i] = EXPAND[pixels[i] & 0xFF];
+				}
+			}
+		};
+
+		private static final byte[] EXPAND = new byte[256];
+
+		static {
+			for (int y = 0; y < 256; y++) {
+				EXPAND[y] = (byte) Math.clamp(Math.floorDiv((y - 16) * 255 + 109, 219), 0, 255);
+			}
+		}
+
+		abstract void toGray(byte[] pixels);
+
+		/**
+		 * The mapping for a pixel format whose first plane is 8-bit luma.
+		 * @param pixelFormat the decoder's pixel format
+		 * @return the mapping, or null when the format needs swscale
+		 */
+		static Luma of(int pixelFormat) {
+			return switch (pixelFormat) {
+				case avutil.AV_PIX_FMT_YUV420P, avutil.AV_PIX_FMT_YUV422P, avutil.AV_PIX_FMT_YUV444P,
+						avutil.AV_PIX_FMT_NV12, avutil.AV_PIX_FMT_NV21 ->
+					VIDEO_RANGE;
+				case avutil.AV_PIX_FMT_YUVJ420P, avutil.AV_PIX_FMT_YUVJ422P, avutil.AV_PIX_FMT_YUVJ444P,
+						avutil.AV_PIX_FMT_GRAY8 ->
+					FULL_RANGE;
+				default -> null;
+			};
+		}
+
 	}
 
 	/**
@@ -140,6 +304,23 @@ public final class FrameRangeDecoder {
 		 * @param total frames in the range
 		 */
 		void decoded(int decoded, int total);
+
+	}
+
+	private record OpenVideo(Path path, FileFacts facts, FFmpegFrameGrabber grabber, Luma luma) {
+	}
+
+	private record FileFacts(long size, FileTime modified) {
+
+		static FileFacts of(Path video) {
+			try {
+				BasicFileAttributes attributes = Files.readAttributes(video, BasicFileAttributes.class);
+				return new FileFacts(attributes.size(), attributes.lastModifiedTime());
+			}
+			catch (IOException ex) {
+				throw new FrameDecodingException("'" + video.getFileName() + "' is not a readable video", ex);
+			}
+		}
 
 	}
 

@@ -1,14 +1,18 @@
 package io.captionflow.worker.frames;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import io.captionflow.events.CropBox;
 import io.captionflow.worker.image.GrayImage;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,11 +20,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Frame-exactness on real encoded videos whose frames carry their own index: every
  * decoded frame must be the one asked for, whether the range starts on a keyframe or
- * between two, at the first frame or at the last, and with B-frames reordered.
+ * between two, at the first frame or at the last, and with B-frames reordered. One
+ * decoder reads every range in turn, so they also hold when it seeks within a video it
+ * keeps open, backwards as well as forwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrameRangeDecoderTests {
@@ -42,6 +49,11 @@ class FrameRangeDecoderTests {
 	void renderVideos() throws IOException {
 		this.h264 = IndexedVideo.h264(FRAMES, GOP).render(folder.resolve("indexed-h264.mp4"));
 		this.mpeg4 = IndexedVideo.mpeg4WithBFrames(FRAMES, GOP).render(folder.resolve("indexed-mpeg4.mp4"));
+	}
+
+	@AfterAll
+	void closeDecoder() {
+		this.decoder.close();
 	}
 
 	Stream<Arguments> ranges() {
@@ -72,6 +84,34 @@ class FrameRangeDecoderTests {
 		List<GrayImage> frames = this.decoder.decode(file(video), whole, IndexedVideo.BITS_BOX, 16);
 		assertThat(frames).hasSize(16);
 		assertThat(frames.stream().mapToInt(IndexedVideo::indexOf).toArray()).containsExactly(whole.sample(16));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("videos")
+	void lumaReadFromThePictureEqualsSwscalesGrayConversion(String video) {
+		FrameRange range = new FrameRange(GOP - 3, GOP + 9);
+		CropBox wholeFrame = new CropBox(0, 0, 480, 270);
+		List<GrayImage> luma = this.decoder.decode(file(video), range, wholeFrame, 64);
+		List<GrayImage> converted = new FrameRangeDecoder(false).decode(file(video), range, wholeFrame, 64);
+		assertThat(luma).hasSize(range.length());
+		for (int i = 0; i < luma.size(); i++) {
+			assertThat(luma.get(i).pixels()).as("frame %d", range.start() + i).isEqualTo(converted.get(i).pixels());
+		}
+	}
+
+	@Test
+	void aVideoReplacedOnDiskIsReadAfresh() throws IOException {
+		Path video = folder.resolve("replaced.mp4");
+		Files.copy(this.h264, video);
+		assertThat(this.decoder.decode(video, new FrameRange(100, 101), IndexedVideo.BITS_BOX, 64)).hasSize(2);
+		IndexedVideo.h264(60, GOP).render(video);
+		assertThatExceptionOfType(FrameDecodingException.class)
+			.isThrownBy(() -> this.decoder.decode(video, new FrameRange(100, 101), IndexedVideo.BITS_BOX, 64))
+			.withMessage("frame range 100..101 is outside the video, which has frames 0..59");
+		assertThat(this.decoder.decode(video, new FrameRange(50, 59), IndexedVideo.BITS_BOX, 64)
+			.stream()
+			.mapToInt(IndexedVideo::indexOf)
+			.toArray()).containsExactly(50, 51, 52, 53, 54, 55, 56, 57, 58, 59);
 	}
 
 	Stream<String> videos() {
