@@ -27,6 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param progressInterval the shortest time between two progress events of one caption
  * @param decodeTimeout the longest decoding one caption's frames may take before the
  * caption ends in error
+ * @param decoderThreads FFmpeg decoding threads per caption; 0 lets FFmpeg choose (one
+ * per core), 1 keeps a caption on one core
  * @param shutdownTimeout how long a stopping worker waits for the caption in hand to
  * finish; a caption still running then is handed back, uncommitted, to the next worker of
  * the group
@@ -37,7 +39,7 @@ public record WorkerProperties(@DefaultValue("./data/media") Path mediaRoot, @De
 		String workerId, String tessdata, @DefaultValue("1s") Duration retryBackoff,
 		@DefaultValue("3") int retryAttempts, @DefaultValue("6") int partitions,
 		@DefaultValue("250ms") Duration progressInterval, @DefaultValue("2m") Duration decodeTimeout,
-		@DefaultValue("30s") Duration shutdownTimeout, @DefaultValue Ocr ocr) {
+		@DefaultValue("0") int decoderThreads, @DefaultValue("30s") Duration shutdownTimeout, @DefaultValue Ocr ocr) {
 
 	public WorkerProperties {
 		if (workerId == null || workerId.isBlank()) {
@@ -46,6 +48,10 @@ public record WorkerProperties(@DefaultValue("./data/media") Path mediaRoot, @De
 		if (maxFrames < 1 || maxFrames > MedianFrame.MAX_FRAMES) {
 			throw new IllegalArgumentException(
 					"captionflow.worker.max-frames must be between 1 and " + MedianFrame.MAX_FRAMES);
+		}
+		if (decoderThreads < 0) {
+			throw new IllegalArgumentException(
+					"captionflow.worker.decoder-threads must be 0 (FFmpeg's choice) or more");
 		}
 		if (retryAttempts < 1) {
 			throw new IllegalArgumentException("captionflow.worker.retry-attempts must be at least 1");

@@ -43,19 +43,34 @@ public final class FrameRangeDecoder implements AutoCloseable {
 
 	private final boolean readLuma;
 
+	private final int threads;
+
 	private final ThreadLocal<OpenVideo> current = new ThreadLocal<>();
 
 	private final Set<OpenVideo> opened = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * Creates a decoder that reads the luma plane where it can.
+	 * Creates a decoder that reads the luma plane where it can and lets FFmpeg choose its
+	 * threads.
 	 */
 	public FrameRangeDecoder() {
-		this(true);
+		this(0);
 	}
 
-	FrameRangeDecoder(boolean readLuma) {
+	/**
+	 * Creates a decoder that reads the luma plane where it can.
+	 * @param threads FFmpeg decoding threads per video; 0 lets FFmpeg choose
+	 */
+	public FrameRangeDecoder(int threads) {
+		this(true, threads);
+	}
+
+	FrameRangeDecoder(boolean readLuma, int threads) {
+		if (threads < 0) {
+			throw new IllegalArgumentException("threads must be 0 (FFmpeg's choice) or more");
+		}
 		this.readLuma = readLuma;
+		this.threads = threads;
 	}
 
 	/**
@@ -152,6 +167,9 @@ public final class FrameRangeDecoder implements AutoCloseable {
 			forget(open);
 		}
 		FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
+		if (this.threads > 0) {
+			grabber.setVideoOption("threads", Integer.toString(this.threads));
+		}
 		try {
 			Luma luma = null;
 			if (this.readLuma) {

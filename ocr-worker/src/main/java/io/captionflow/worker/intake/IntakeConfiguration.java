@@ -46,8 +46,8 @@ class IntakeConfiguration {
 	}
 
 	@Bean
-	FrameRangeDecoder frameRangeDecoder() {
-		return new FrameRangeDecoder();
+	FrameRangeDecoder frameRangeDecoder(WorkerProperties properties) {
+		return new FrameRangeDecoder(properties.decoderThreads());
 	}
 
 	@Bean
