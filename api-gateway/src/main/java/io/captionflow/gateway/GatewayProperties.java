@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the API gateway.
@@ -15,13 +16,29 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code *.video.json} manifest is found under the media root and that is not registered
  * yet
  * @param topicPartitions partitions of the topics the gateway creates when missing
+ * @param maxCaptionFrames the longest caption, in frames, a save may ask OCR for
+ * @param maxRequestBody the largest request body accepted
  * @param outbox how the outbox relay publishes
  * @param sse how Server-Sent Event streams behave
  */
 @ConfigurationProperties("captionflow.gateway")
 public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("./data/media") Path mediaRoot,
 		@DefaultValue("true") boolean importManifests, @DefaultValue("6") int topicPartitions,
-		@DefaultValue Outbox outbox, @DefaultValue Sse sse) {
+		@DefaultValue("3000") int maxCaptionFrames, @DefaultValue("64KB") DataSize maxRequestBody,
+		@DefaultValue Outbox outbox, @DefaultValue Sse sse, @DefaultValue Sweep sweep) {
+
+	/**
+	 * The sweep of captions whose OCR seems lost: queued or processing with no sign of
+	 * life for {@code stuckAfter}, they are queued again, and after {@code maxAttempts}
+	 * requests end in error.
+	 *
+	 * @param interval how often the sweep runs
+	 * @param stuckAfter how long a caption may stay queued or processing without news
+	 * @param maxAttempts OCR requests per save before the caption ends in error
+	 */
+	public record Sweep(@DefaultValue("30s") Duration interval, @DefaultValue("5m") Duration stuckAfter,
+			@DefaultValue("3") int maxAttempts) {
+	}
 
 	/**
 	 * Outbox relay settings.

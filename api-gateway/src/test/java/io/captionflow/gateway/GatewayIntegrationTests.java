@@ -115,15 +115,15 @@ class GatewayIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.captionOcrStatus")
+			.jsonPath("$.caption.captionOcrStatus")
 			.isEqualTo("queued")
-			.jsonPath("$.imageNeedsRegen")
+			.jsonPath("$.caption.imageNeedsRegen")
 			.isEqualTo(true)
-			.jsonPath("$.textPending")
+			.jsonPath("$.caption.textPending")
 			.isEqualTo(true)
-			.jsonPath("$.startFrameIndex")
+			.jsonPath("$.caption.startFrameIndex")
 			.isEqualTo(6)
-			.jsonPath("$.extentsState")
+			.jsonPath("$.caption.extentsState")
 			.isEqualTo("confirmed");
 
 		List<CaptionOcrRequested> published = new ArrayList<>();

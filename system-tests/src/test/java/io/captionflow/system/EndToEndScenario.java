@@ -105,7 +105,7 @@ abstract class EndToEndScenario {
 			await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
 			assertThat(events.get(0).comment()).isEqualTo("connected");
 
-			JsonNode captions = getJson("/api/videos/{id}/captions", this.manifest.id());
+			JsonNode captions = getJson("/api/videos/{id}/captions", this.manifest.id()).get("content");
 			assertThat(captions.size()).isEqualTo(this.manifest.captions().size());
 			VideoManifest.PredictedCaption burnedIn = this.manifest.captions().get(1);
 			long captionId = captions.get(1).get("id").asLong();
@@ -117,9 +117,10 @@ abstract class EndToEndScenario {
 				.retrieve()
 				.bodyToMono(JsonNode.class)
 				.block(Duration.ofSeconds(10));
-			assertThat(saved.get("captionOcrStatus").asString()).isEqualTo("queued");
-			assertThat(saved.get("captionOcr").isNull()).isTrue();
-			assertThat(saved.get("revision").asLong()).isEqualTo(1);
+			assertThat(saved.get("caption").get("captionOcrStatus").asString()).isEqualTo("queued");
+			assertThat(saved.get("caption").get("captionOcr").isNull()).isTrue();
+			assertThat(saved.get("caption").get("revision").asLong()).isEqualTo(1);
+			assertThat(saved.get("deleted")).isEmpty();
 
 			await().atMost(Duration.ofSeconds(60)).until(() -> statusesOf(events, captionId).contains("complete"));
 			assertThat(statusesOf(events, captionId)).containsExactly("queued", "started", "complete");
@@ -145,7 +146,7 @@ abstract class EndToEndScenario {
 
 	@Test
 	void saveBeyondTheLastFrameIsRefusedAndChangesNothing() {
-		JsonNode captions = getJson("/api/videos/{id}/captions", this.manifest.id());
+		JsonNode captions = getJson("/api/videos/{id}/captions", this.manifest.id()).get("content");
 		long captionId = captions.get(0).get("id").asLong();
 		String problem = this.http.put()
 			.uri("/api/videos/{id}/captions/{cid}/extents", this.manifest.id(), captionId)

@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param extentsPending whether the extents await review
  * @param text the annotator's text
  * @param textPending whether the text awaits review
+ * @param notes the annotator's notes on the text
  * @param captionOcr the OCR text, null until OCR completed
  * @param captionOcrConfidence OCR mean word confidence, 0 to 100
  * @param captionOcrStatus {@code idle}, {@code queued}, {@code processing},
@@ -27,7 +28,7 @@ import java.time.Instant;
  * @param updatedAt last change
  */
 public record Caption(long id, String videoId, int startFrameIndex, int endFrameIndex, String extentsState,
-		boolean extentsPending, String text, boolean textPending, String captionOcr, Double captionOcrConfidence,
-		String captionOcrStatus, String captionOcrError, Integer captionOcrProgress, Instant captionOcrProcessedAt,
-		boolean imageNeedsRegen, long revision, Instant createdAt, Instant updatedAt) {
+		boolean extentsPending, String text, boolean textPending, String notes, String captionOcr,
+		Double captionOcrConfidence, String captionOcrStatus, String captionOcrError, Integer captionOcrProgress,
+		Instant captionOcrProcessedAt, boolean imageNeedsRegen, long revision, Instant createdAt, Instant updatedAt) {
 }

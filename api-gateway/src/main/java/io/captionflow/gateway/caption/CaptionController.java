@@ -1,16 +1,32 @@
 package io.captionflow.gateway.caption;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.InvalidRequestException;
 import io.captionflow.gateway.NotFoundException;
 import jakarta.validation.Valid;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -20,26 +36,36 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/videos/{videoId}/captions")
 class CaptionController {
 
+	static final int MAX_PAGE_SIZE = 1000;
+
 	private final CaptionStore captions;
 
-	private final ExtentsSaves saves;
+	private final CaptionEdits edits;
 
 	private final DatabaseClient db;
 
-	CaptionController(CaptionStore captions, ExtentsSaves saves, DatabaseClient db) {
+	private final Path mediaRoot;
+
+	CaptionController(CaptionStore captions, CaptionEdits edits, DatabaseClient db, GatewayProperties properties) {
 		this.captions = captions;
-		this.saves = saves;
+		this.edits = edits;
 		this.db = db;
+		this.mediaRoot = properties.mediaRoot().toAbsolutePath().normalize();
 	}
 
 	@GetMapping
-	Flux<Caption> list(@PathVariable String videoId) {
-		return this.db.sql("select count(*) from videos where id = :id")
-			.bind("id", videoId)
-			.map((row) -> row.get(0, Long.class))
-			.one()
-			.flatMapMany((count) -> (count > 0) ? this.captions.findByVideo(videoId)
-					: Flux.error(new NotFoundException("video '" + videoId + "' does not exist")));
+	Mono<CaptionPage> list(@PathVariable String videoId, @RequestParam(defaultValue = "0") int page,
+			@RequestParam(defaultValue = "200") int size) {
+		if (page < 0) {
+			return Mono.error(new InvalidRequestException("page", "page must be 0 or more"));
+		}
+		if (size < 1 || size > MAX_PAGE_SIZE) {
+			return Mono.error(new InvalidRequestException("size", "size must be between 1 and " + MAX_PAGE_SIZE));
+		}
+		return videoExists(videoId).then(this.captions.countByVideo(videoId))
+			.flatMap((total) -> this.captions.findByVideo(videoId, (long) page * size, size)
+				.collectList()
+				.map((content) -> new CaptionPage(content, page, size, total)));
 	}
 
 	@GetMapping("/{captionId}")
@@ -49,10 +75,65 @@ class CaptionController {
 					"caption " + captionId + " of video '" + videoId + "' does not exist")));
 	}
 
+	@PostMapping
+	@ResponseStatus(HttpStatus.CREATED)
+	Mono<CaptionEdits.SaveResult> create(@PathVariable String videoId, @Valid @RequestBody CreateRequest request) {
+		return this.edits.create(videoId, request);
+	}
+
 	@PutMapping("/{captionId}/extents")
-	Mono<Caption> saveExtents(@PathVariable String videoId, @PathVariable long captionId,
+	Mono<CaptionEdits.SaveResult> saveExtents(@PathVariable String videoId, @PathVariable long captionId,
 			@Valid @RequestBody ExtentsRequest request) {
-		return this.saves.save(videoId, captionId, request);
+		return this.edits.saveExtents(videoId, captionId, request);
+	}
+
+	@PutMapping("/{captionId}/text")
+	Mono<Caption> saveText(@PathVariable String videoId, @PathVariable long captionId,
+			@Valid @RequestBody TextRequest request) {
+		return this.edits.saveText(videoId, captionId, request);
+	}
+
+	@DeleteMapping("/{captionId}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	Mono<Void> delete(@PathVariable String videoId, @PathVariable long captionId) {
+		return this.edits.delete(videoId, captionId);
+	}
+
+	/**
+	 * The caption's median image, as the worker last made it.
+	 */
+	@GetMapping("/{captionId}/image")
+	Mono<ResponseEntity<Resource>> image(@PathVariable String videoId, @PathVariable long captionId) {
+		return this.captions.findImage(videoId, captionId)
+			.map((location) -> this.mediaRoot.resolve(location).normalize())
+			.filterWhen((file) -> Mono.fromCallable(() -> file.startsWith(this.mediaRoot) && Files.isRegularFile(file))
+				.subscribeOn(Schedulers.boundedElastic()))
+			.map((file) -> ResponseEntity.ok()
+				.contentType(MediaType.IMAGE_PNG)
+				.cacheControl(CacheControl.noCache())
+				.<Resource>body(new FileSystemResource(file)))
+			.switchIfEmpty(Mono.error(() -> new NotFoundException(
+					"caption " + captionId + " of video '" + videoId + "' has no median image yet")));
+	}
+
+	private Mono<Void> videoExists(String videoId) {
+		return this.db.sql("select count(*) from videos where id = :id")
+			.bind("id", videoId)
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.flatMap((count) -> (count > 0) ? Mono.<Void>empty()
+					: Mono.error(new NotFoundException("video '" + videoId + "' does not exist")));
+	}
+
+	/**
+	 * A page of captions, by start frame.
+	 *
+	 * @param content the captions of this page
+	 * @param page the page number, from 0
+	 * @param size the page size asked for
+	 * @param totalElements captions of the video in all
+	 */
+	record CaptionPage(List<Caption> content, int page, int size, long totalElements) {
 	}
 
 }

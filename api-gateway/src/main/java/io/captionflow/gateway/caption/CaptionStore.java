@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 public class CaptionStore {
 
 	private static final String COLUMNS = """
-			id, video_id, start_frame_index, end_frame_index, extents_state, extents_pending, text, text_pending,
+			id, video_id, start_frame_index, end_frame_index, extents_state, extents_pending, text, text_pending, notes,
 			caption_ocr, caption_ocr_confidence, caption_ocr_status, caption_ocr_error, caption_ocr_progress,
 			caption_ocr_processed_at, image_needs_regen, revision, created_at, updated_at""";
 
@@ -82,14 +82,41 @@ public class CaptionStore {
 			.reduce(0L, Long::sum);
 	}
 
-	Mono<SaveTarget> findSaveTarget(String videoId, long captionId) {
-		return this.db.sql("""
-				select c.revision, v.frame_count, v.media_location, v.ocr_language,
-				       v.crop_x, v.crop_y, v.crop_width, v.crop_height
-				from captions c join videos v on v.id = c.video_id
-				where c.video_id = :videoId and c.id = :id""")
+	/**
+	 * A page of the captions of a video, by start frame.
+	 * @param videoId the video
+	 * @param offset rows to skip
+	 * @param limit the most rows
+	 * @return the captions
+	 */
+	Flux<Caption> findByVideo(String videoId, long offset, int limit) {
+		return this.db.sql("select " + COLUMNS
+				+ " from captions where video_id = :videoId order by start_frame_index, id limit :limit offset :offset")
 			.bind("videoId", videoId)
-			.bind("id", captionId)
+			.bind("limit", limit)
+			.bind("offset", offset)
+			.map(CaptionStore::caption)
+			.all();
+	}
+
+	Mono<Long> countByVideo(String videoId) {
+		return this.db.sql("select count(*) from captions where video_id = :videoId")
+			.bind("videoId", videoId)
+			.map((row) -> row.get(0, Long.class))
+			.one();
+	}
+
+	/**
+	 * Locks a video's row for the rest of the transaction, so that edits of its captions
+	 * are serialised, and reads what saving extents needs to know of it.
+	 * @param videoId the video
+	 * @return the video's facts, or empty
+	 */
+	Mono<SaveTarget> lockVideo(String videoId) {
+		return this.db.sql("""
+				select frame_count, media_location, ocr_language, crop_x, crop_y, crop_width, crop_height
+				from videos where id = :videoId for update""")
+			.bind("videoId", videoId)
 			.map((row) -> new SaveTarget(row.get("frame_count", Integer.class), row.get("media_location", String.class),
 					row.get("ocr_language", String.class),
 					new CropBox(row.get("crop_x", Integer.class), row.get("crop_y", Integer.class),
@@ -97,22 +124,158 @@ public class CaptionStore {
 			.one();
 	}
 
-	Mono<Long> queueExtents(String videoId, long captionId, int start, int end, String state, Instant at) {
-		return this.db.sql("""
-				update captions set start_frame_index = :start, end_frame_index = :end, extents_state = :state,
-				  extents_pending = false, caption_ocr_status = 'queued', image_needs_regen = true, caption_ocr = null,
-				  caption_ocr_confidence = null, caption_ocr_error = null, caption_ocr_progress = null,
-				  text_pending = true,
-				  revision = revision + 1, updated_at = :at
-				where video_id = :videoId and id = :id""")
+	/**
+	 * The other captions of a video whose ranges overlap a range.
+	 */
+	Flux<Caption> findOverlapping(String videoId, long exceptId, int start, int end) {
+		return this.db.sql("select " + COLUMNS + """
+				 from captions
+				where video_id = :videoId and id <> :id and start_frame_index <= :end and end_frame_index >= :start
+				order by start_frame_index, id""")
+			.bind("videoId", videoId)
+			.bind("id", exceptId)
+			.bind("start", start)
+			.bind("end", end)
+			.map(CaptionStore::caption)
+			.all();
+	}
+
+	Mono<Long> insert(String videoId, int start, int end, String state, String text, Instant at) {
+		DatabaseClient.GenericExecuteSpec insert = this.db.sql("""
+				insert into captions (video_id, start_frame_index, end_frame_index, extents_state, extents_pending,
+				  text, text_pending, caption_ocr_status, created_at, updated_at)
+				values (:videoId, :start, :end, :state, false, :text, :textPending, 'idle', :at, :at)""")
+			.bind("videoId", videoId)
 			.bind("start", start)
 			.bind("end", end)
 			.bind("state", state)
+			.bind("textPending", text != null)
+			.bind("at", utc(at));
+		insert = bindNullable(insert, "text", text, String.class);
+		return insert.filter((statement) -> statement.returnGeneratedValues("id"))
+			.map((row) -> row.get("id", Long.class))
+			.one();
+	}
+
+	/**
+	 * Moves a caption to a new range and queues its OCR: the status becomes
+	 * {@code queued}, the result and image are cleared, the revision goes up.
+	 * @param state the new extents state, or null to keep it
+	 * @param pending whether the extents now await review (a neighbour changed by an edit
+	 * of another caption)
+	 */
+	Mono<Long> queueExtents(String videoId, long captionId, int start, int end, String state, boolean pending,
+			Instant at) {
+		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
+				update captions set start_frame_index = :start, end_frame_index = :end,
+				  extents_state = coalesce(:state, extents_state), extents_pending = :pending,
+				  caption_ocr_status = 'queued', image_needs_regen = true, caption_ocr = null,
+				  caption_ocr_confidence = null, caption_ocr_error = null, caption_ocr_progress = null,
+				  text_pending = true, ocr_attempts = 1, revision = revision + 1, updated_at = :at
+				where video_id = :videoId and id = :id""")
+			.bind("start", start)
+			.bind("end", end)
+			.bind("pending", pending)
 			.bind("at", utc(at))
+			.bind("videoId", videoId)
+			.bind("id", captionId);
+		return bindNullable(update, "state", state, String.class).fetch().rowsUpdated();
+	}
+
+	Mono<Long> updateText(String videoId, long captionId, String text, boolean pending, String notes, Instant at) {
+		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
+				update captions set text = :text, text_pending = :pending, notes = :notes, updated_at = :at
+				where video_id = :videoId and id = :id""")
+			.bind("pending", pending)
+			.bind("at", utc(at))
+			.bind("videoId", videoId)
+			.bind("id", captionId);
+		update = bindNullable(update, "text", text, String.class);
+		return bindNullable(update, "notes", notes, String.class).fetch().rowsUpdated();
+	}
+
+	Mono<Long> delete(String videoId, long captionId) {
+		return this.db.sql("delete from captions where video_id = :videoId and id = :id")
 			.bind("videoId", videoId)
 			.bind("id", captionId)
 			.fetch()
 			.rowsUpdated();
+	}
+
+	/**
+	 * Where a caption's median image is, if one was made.
+	 */
+	Mono<String> findImage(String videoId, long captionId) {
+		return this.db
+			.sql("select caption_ocr_image from captions where video_id = :videoId and id = :id"
+					+ " and caption_ocr_image is not null")
+			.bind("videoId", videoId)
+			.bind("id", captionId)
+			.map((row) -> row.get("caption_ocr_image", String.class))
+			.one();
+	}
+
+	/**
+	 * Captions queued or processing with no news since a time, oldest first. A caption
+	 * whose request still waits in the outbox (the broker is down) is not lost, only
+	 * late, and is left alone.
+	 */
+	Flux<StuckCaption> findStuck(Instant before, int limit) {
+		return this.db.sql("""
+				select c.id, c.video_id, c.start_frame_index, c.end_frame_index, c.revision, c.ocr_attempts,
+				       c.caption_ocr_status, v.media_location, v.ocr_language, v.frame_count,
+				       v.crop_x, v.crop_y, v.crop_width, v.crop_height
+				from captions c join videos v on v.id = c.video_id
+				where c.caption_ocr_status in ('queued', 'processing') and c.updated_at < :before
+				  and not exists (select 1 from outbox o where o.caption_id = c.id)
+				order by c.updated_at limit :limit""")
+			.bind("before", utc(before))
+			.bind("limit", limit)
+			.map((row) -> new StuckCaption(row.get("id", Long.class), row.get("video_id", String.class),
+					row.get("start_frame_index", Integer.class), row.get("end_frame_index", Integer.class),
+					row.get("revision", Long.class), row.get("ocr_attempts", Integer.class),
+					row.get("caption_ocr_status", String.class),
+					new SaveTarget(row.get("frame_count", Integer.class), row.get("media_location", String.class),
+							row.get("ocr_language", String.class),
+							new CropBox(row.get("crop_x", Integer.class), row.get("crop_y", Integer.class),
+									row.get("crop_width", Integer.class), row.get("crop_height", Integer.class)))))
+			.all();
+	}
+
+	/**
+	 * Queues a stuck caption's OCR again under a new revision, unless it changed since it
+	 * was found.
+	 * @return whether it was queued again
+	 */
+	Mono<Boolean> requeueStuck(StuckCaption stuck, Instant at) {
+		return this.db.sql("""
+				update captions set caption_ocr_status = 'queued', caption_ocr_progress = null,
+				  ocr_attempts = ocr_attempts + 1, revision = revision + 1, updated_at = :at
+				where id = :id and revision = :revision and caption_ocr_status in ('queued', 'processing')""")
+			.bind("at", utc(at))
+			.bind("id", stuck.id())
+			.bind("revision", stuck.revision())
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0);
+	}
+
+	/**
+	 * Ends a stuck caption in error, unless it changed since it was found.
+	 * @return whether it was ended
+	 */
+	Mono<Boolean> giveUpStuck(StuckCaption stuck, String reason, Instant at) {
+		return this.db.sql("""
+				update captions set caption_ocr_status = 'error', caption_ocr_error = :reason,
+				  caption_ocr_progress = null, caption_ocr_processed_at = :at, updated_at = :at
+				where id = :id and revision = :revision and caption_ocr_status in ('queued', 'processing')""")
+			.bind("reason", reason)
+			.bind("at", utc(at))
+			.bind("id", stuck.id())
+			.bind("revision", stuck.revision())
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0);
 	}
 
 	/**
@@ -204,9 +367,10 @@ public class CaptionStore {
 				row.get("start_frame_index", Integer.class), row.get("end_frame_index", Integer.class),
 				row.get("extents_state", String.class), Boolean.TRUE.equals(row.get("extents_pending", Boolean.class)),
 				row.get("text", String.class), Boolean.TRUE.equals(row.get("text_pending", Boolean.class)),
-				row.get("caption_ocr", String.class), row.get("caption_ocr_confidence", Double.class),
-				row.get("caption_ocr_status", String.class), row.get("caption_ocr_error", String.class),
-				row.get("caption_ocr_progress", Integer.class), instant(row, "caption_ocr_processed_at"),
+				row.get("notes", String.class), row.get("caption_ocr", String.class),
+				row.get("caption_ocr_confidence", Double.class), row.get("caption_ocr_status", String.class),
+				row.get("caption_ocr_error", String.class), row.get("caption_ocr_progress", Integer.class),
+				instant(row, "caption_ocr_processed_at"),
 				Boolean.TRUE.equals(row.get("image_needs_regen", Boolean.class)), row.get("revision", Long.class),
 				instant(row, "created_at"), instant(row, "updated_at"));
 	}
@@ -220,6 +384,22 @@ public class CaptionStore {
 	 * @param crop caption box
 	 */
 	record SaveTarget(int frameCount, String media, String language, CropBox crop) {
+	}
+
+	/**
+	 * A caption whose OCR has shown no sign of life for too long.
+	 *
+	 * @param id the caption
+	 * @param videoId its video
+	 * @param start first frame
+	 * @param end last frame
+	 * @param revision its revision when found
+	 * @param attempts OCR requests made since the last save
+	 * @param status {@code queued} or {@code processing}
+	 * @param target what a request needs to know of the video
+	 */
+	record StuckCaption(long id, String videoId, int start, int end, long revision, int attempts, String status,
+			SaveTarget target) {
 	}
 
 }

@@ -55,6 +55,48 @@ public class Outbox {
 			.then(wakeRelayAfterCommit());
 	}
 
+	/**
+	 * Appends a caption's event for a topic in place of any of its events for that topic
+	 * not yet published: several saves of a caption while its request waits publish only
+	 * the newest. (A row the relay is sending at this moment still goes out; the
+	 * caption's revision makes its result harmless.)
+	 * @param topic the topic
+	 * @param key the record key (the video id)
+	 * @param captionId the caption
+	 * @param event the event
+	 * @param <V> the topic's value type
+	 * @return completion
+	 */
+	public <V> Mono<Void> replace(Topic<String, V> topic, String key, long captionId, V event) {
+		String payload = new String(EventJson.write(event), StandardCharsets.UTF_8);
+		return discard(topic, captionId)
+			.then(this.db.sql("""
+					insert into outbox (topic, event_key, caption_id, payload, created_at)
+					values (:topic, :key, :captionId, :payload, :at)""")
+				.bind("topic", topic.name())
+				.bind("key", key)
+				.bind("captionId", captionId)
+				.bind("payload", payload)
+				.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC))
+				.fetch()
+				.rowsUpdated())
+			.then(wakeRelayAfterCommit());
+	}
+
+	/**
+	 * Drops a caption's events for a topic that are not published yet.
+	 * @param topic the topic
+	 * @param captionId the caption
+	 * @return the number of rows dropped
+	 */
+	public Mono<Long> discard(Topic<String, ?> topic, long captionId) {
+		return this.db.sql("delete from outbox where caption_id = :captionId and topic = :topic")
+			.bind("captionId", captionId)
+			.bind("topic", topic.name())
+			.fetch()
+			.rowsUpdated();
+	}
+
 	private Mono<Void> wakeRelayAfterCommit() {
 		return TransactionSynchronizationManager.forCurrentTransaction().flatMap((transaction) -> {
 			transaction.registerSynchronization(new TransactionSynchronization() {

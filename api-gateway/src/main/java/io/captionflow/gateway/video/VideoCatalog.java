@@ -66,6 +66,25 @@ class VideoCatalog {
 			.rowsUpdated();
 	}
 
+	Mono<Long> update(String id, CropBox crop, String language) {
+		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
+				update videos set crop_x = coalesce(:cropX, crop_x), crop_y = coalesce(:cropY, crop_y),
+				  crop_width = coalesce(:cropWidth, crop_width), crop_height = coalesce(:cropHeight, crop_height),
+				  ocr_language = coalesce(:language, ocr_language), updated_at = :at
+				where id = :id""").bind("id", id).bind("at", OffsetDateTime.now(ZoneOffset.UTC));
+		update = (crop != null)
+				? update.bind("cropX", crop.x())
+					.bind("cropY", crop.y())
+					.bind("cropWidth", crop.width())
+					.bind("cropHeight", crop.height())
+				: update.bindNull("cropX", Integer.class)
+					.bindNull("cropY", Integer.class)
+					.bindNull("cropWidth", Integer.class)
+					.bindNull("cropHeight", Integer.class);
+		update = (language != null) ? update.bind("language", language) : update.bindNull("language", String.class);
+		return update.fetch().rowsUpdated();
+	}
+
 	Mono<VideoStats> stats(Video video) {
 		return this.db.sql("""
 				select count(*) as total,

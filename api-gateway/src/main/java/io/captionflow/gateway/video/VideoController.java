@@ -1,13 +1,25 @@
 package io.captionflow.gateway.video;
 
+import java.nio.charset.StandardCharsets;
+
+import io.captionflow.events.CropBox;
+import io.captionflow.gateway.InvalidRequestException;
 import io.captionflow.gateway.NotFoundException;
+import jakarta.validation.Valid;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.DigestUtils;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Videos and their stats over HTTP.
@@ -32,9 +44,32 @@ class VideoController {
 		return find(videoId);
 	}
 
+	@PatchMapping("/{videoId}")
+	Mono<Video> patch(@PathVariable String videoId, @Valid @RequestBody VideoPatch patch) {
+		return find(videoId).flatMap((video) -> {
+			CropBox crop = patch.crop();
+			if (crop != null && !crop.fitsWithin(video.width(), video.height())) {
+				return Mono.error(new InvalidRequestException("crop",
+						"crop box " + crop.x() + "," + crop.y() + " " + crop.width() + "x" + crop.height()
+								+ " does not fit the " + video.width() + "x" + video.height() + " video"));
+			}
+			return this.catalog.update(videoId, crop, patch.language()).then(find(videoId));
+		});
+	}
+
+	/**
+	 * A video's stats, with an entity tag: a client that sends it back in
+	 * {@code If-None-Match} gets 304 while nothing changed.
+	 */
 	@GetMapping("/{videoId}/stats")
-	Mono<VideoStats> stats(@PathVariable String videoId) {
-		return find(videoId).flatMap(this.catalog::stats);
+	Mono<ResponseEntity<VideoStats>> stats(@PathVariable String videoId, ServerWebExchange exchange) {
+		return find(videoId).flatMap(this.catalog::stats).map((stats) -> {
+			String etag = "\"" + DigestUtils.md5DigestAsHex(stats.toString().getBytes(StandardCharsets.UTF_8)) + "\"";
+			if (exchange.checkNotModified(etag)) {
+				return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+			}
+			return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache()).body(stats);
+		});
 	}
 
 	private Mono<Video> find(String videoId) {

@@ -1,0 +1,16 @@
+package io.captionflow.gateway.caption;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * The body of a save of a caption's text.
+ *
+ * @param text the annotator's text; null clears it
+ * @param textStatus {@code pending} (to be reviewed) or {@code confirmed}
+ * @param notes the annotator's notes, optional
+ */
+record TextRequest(@Size(max = 4000) String text, @NotNull @Pattern(regexp = "pending|confirmed",
+		message = "must be one of pending, confirmed") String textStatus, @Size(max = 4000) String notes) {
+}
