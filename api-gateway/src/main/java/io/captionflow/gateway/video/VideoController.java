@@ -1,24 +1,32 @@
 package io.captionflow.gateway.video;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 
 import io.captionflow.events.CropBox;
+import io.captionflow.events.VideoManifest;
 import io.captionflow.gateway.InvalidRequestException;
 import io.captionflow.gateway.NotFoundException;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.DigestUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -30,8 +38,11 @@ class VideoController {
 
 	private final VideoCatalog catalog;
 
-	VideoController(VideoCatalog catalog) {
+	private final VideoProbe probe;
+
+	VideoController(VideoCatalog catalog, VideoProbe probe) {
 		this.catalog = catalog;
+		this.probe = probe;
 	}
 
 	@GetMapping
@@ -42,6 +53,31 @@ class VideoController {
 	@GetMapping("/{videoId}")
 	Mono<Video> get(@PathVariable String videoId) {
 		return find(videoId);
+	}
+
+	/**
+	 * Registers a video: FFmpeg reads its size, frame rate and frame count.
+	 */
+	@PostMapping
+	Mono<ResponseEntity<Video>> register(@Valid @RequestBody RegisterRequest request) {
+		String id = (request.id() != null) ? request.id() : UUID.randomUUID().toString();
+		String language = (request.language() != null) ? request.language() : "eng";
+		return this.probe.probe(request.media()).flatMap((facts) -> {
+			CropBox crop = (request.crop() != null) ? request.crop()
+					: new CropBox(0, facts.height() - facts.height() / 6, facts.width(), facts.height() / 6);
+			if (!crop.fitsWithin(facts.width(), facts.height())) {
+				return Mono.error(new InvalidRequestException("crop",
+						"crop box " + crop.x() + "," + crop.y() + " " + crop.width() + "x" + crop.height()
+								+ " does not fit the " + facts.width() + "x" + facts.height() + " video"));
+			}
+			VideoManifest manifest = new VideoManifest(id, request.title(), request.media(), facts.fps(),
+					facts.frameCount(), facts.width(), facts.height(), crop, language, List.of());
+			return this.catalog.register(manifest, Instant.now())
+				.onErrorMap(DataIntegrityViolationException.class,
+						(ex) -> new ResponseStatusException(HttpStatus.CONFLICT, "video '" + id + "' already exists"))
+				.then(find(id))
+				.map((video) -> ResponseEntity.created(URI.create("/api/videos/" + id)).body(video));
+		});
 	}
 
 	@PatchMapping("/{videoId}")

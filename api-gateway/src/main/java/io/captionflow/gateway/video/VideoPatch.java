@@ -10,6 +10,10 @@ import jakarta.validation.constraints.Pattern;
  * @param language Tesseract language code(s), e.g. {@code eng}, {@code chi_sim} or
  * {@code eng+deu}
  */
-record VideoPatch(CropBox crop, @Pattern(regexp = "[a-z]{3}(_[a-z]+)?(\\+[a-z]{3}(_[a-z]+)?)*",
-		message = "must be Tesseract language codes such as eng, chi_sim or eng+deu") String language) {
+record VideoPatch(CropBox crop, @Pattern(regexp = LANGUAGE, message = LANGUAGE_MESSAGE) String language) {
+
+	static final String LANGUAGE = "[a-z]{3}(_[a-z]+)?(\\+[a-z]{3}(_[a-z]+)?)*";
+
+	static final String LANGUAGE_MESSAGE = "must be Tesseract language codes such as eng, chi_sim or eng+deu";
+
 }

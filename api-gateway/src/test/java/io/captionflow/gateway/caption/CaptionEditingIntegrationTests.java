@@ -1,5 +1,6 @@
 package io.captionflow.gateway.caption;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,9 @@ import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Java2DFrameConverter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -43,10 +47,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Editing captions against an embedded KRaft broker and the H2 database: overlap rules
- * with the exact resulting rows, coalescing of saves while a request waits, the sweep of
- * lost requests, the text, delete, image and paging endpoints, stats with entity tags,
- * and refusals that change nothing.
+ * The videos and captions API against an embedded KRaft broker and the H2 database:
+ * registering a video probed with FFmpeg, overlap rules with the exact resulting rows,
+ * coalescing of saves while a request waits, the sweep of lost requests, the text,
+ * delete, image and paging endpoints, stats with entity tags, and refusals that change
+ * nothing.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=api-gateway",
@@ -455,6 +460,75 @@ class CaptionEditingIntegrationTests {
 		});
 		assertThat(published.get(0).language()).isEqualTo("chi_sim");
 		assertThat(published.get(0).crop().y()).isEqualTo(580);
+	}
+
+	@Test
+	void aVideoIsRegisteredByItsMediaLocationAndProbedWithFfmpeg() throws Exception {
+		Path file = workDir.resolve("media/registered/small.mp4");
+		Files.createDirectories(file.getParent());
+		try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), 320, 240, 0);
+				Java2DFrameConverter converter = new Java2DFrameConverter()) {
+			recorder.setFormat("mp4");
+			recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+			recorder.setFrameRate(25);
+			recorder.start();
+			BufferedImage frame = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
+			for (int i = 0; i < 30; i++) {
+				recorder.record(converter.convert(frame));
+			}
+			recorder.stop();
+		}
+		String id = "registered-" + UUID.randomUUID().toString().substring(0, 8);
+		this.http.post()
+			.uri("/api/videos")
+			.bodyValue(Map.of("id", id, "title", "Small", "media", "registered/small.mp4"))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectHeader()
+			.location("/api/videos/" + id)
+			.expectBody()
+			.jsonPath("$.frameCount")
+			.isEqualTo(30)
+			.jsonPath("$.width")
+			.isEqualTo(320)
+			.jsonPath("$.fps")
+			.isEqualTo(25.0)
+			.jsonPath("$.crop.y")
+			.isEqualTo(200)
+			.jsonPath("$.language")
+			.isEqualTo("eng");
+		this.http.post()
+			.uri("/api/videos")
+			.bodyValue(Map.of("id", id, "title", "Again", "media", "registered/small.mp4"))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(409)
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("video '" + id + "' already exists");
+		for (String media : List.of("registered/none.mp4", "../outside.mp4")) {
+			this.http.post()
+				.uri("/api/videos")
+				.bodyValue(Map.of("title", "Missing", "media", media))
+				.exchange()
+				.expectStatus()
+				.isBadRequest()
+				.expectBody()
+				.jsonPath("$.errors[0].field")
+				.isEqualTo("media");
+		}
+		Files.writeString(workDir.resolve("media/registered/not-a-video.mp4"), "hello");
+		this.http.post()
+			.uri("/api/videos")
+			.bodyValue(Map.of("title", "Text", "media", "registered/not-a-video.mp4"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("media 'registered/not-a-video.mp4' is not a readable video");
+		assertThat(count("select count(*) from videos where title in ('Again', 'Missing', 'Text')")).isZero();
 	}
 
 	private long predicted(int start, int end) {
