@@ -26,10 +26,11 @@ run: build
 	@infra/bin/run.sh
 
 ## test: the whole suite (unit, integration and end-to-end tests)
-# the tests also read Simplified Chinese, rendered with a CJK font
+# the tests also read Simplified Chinese, rendered with a CJK font; the gateway's integration
+# tests run on H2 and again on a local PostgreSQL (Debian's, installed and started when missing)
 test: check-jdk
 	@infra/bin/system-deps.sh tesseract-ocr-chi-sim fonts-wqy-microhei
-	$(MVN) verify
+	postgres=$$(infra/bin/postgres.sh) && $(MVN) verify -Dpostgres.tests=$$postgres
 
 ## clean: remove build output and local data (Kafka log, database, rendered media)
 clean: check-jdk

@@ -88,7 +88,7 @@ class GatewayIntegrationTests {
 						new VideoManifest.PredictedCaption(55, 94, null)));
 		Files.write(media.resolve("v/v1" + VideoManifest.SUFFIX), EventJson.write(manifest));
 		registry.add("captionflow.gateway.media-root", media::toString);
-		registry.add("captionflow.gateway.data-dir", () -> workDir.resolve("data").toString());
+		TestDatabase.register(registry, workDir);
 	}
 
 	@BeforeEach

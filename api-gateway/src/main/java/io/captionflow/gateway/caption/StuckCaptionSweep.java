@@ -109,8 +109,10 @@ class StuckCaptionSweep implements SmartLifecycle {
 	}
 
 	private static String describe(Duration duration) {
-		return (duration.toSeconds() % 60 == 0 && duration.toMinutes() > 0) ? duration.toMinutes() + " min"
-				: duration.toMillis() + " ms";
+		if (duration.toSeconds() % 60 == 0 && duration.toMinutes() > 0) {
+			return duration.toMinutes() + " min";
+		}
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
 	}
 
 	@Override
