@@ -9,7 +9,7 @@ export OMP_THREAD_LIMIT := 1
 MVN := ./mvnw -B --no-transfer-progress
 BENCH_CP = $$(ls benchmarks/target/benchmarks-*.jar):$$(cat benchmarks/target/benchmarks.classpath)
 
-.PHONY: run test build bench bench-median bench-worker clean deps check-jdk
+.PHONY: run test build bench-saves bench-median bench-worker clean deps check-jdk
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { infra/bin/find-jdk.sh >/dev/null; exit 1; }
@@ -41,6 +41,12 @@ clean: check-jdk
 bench-worker: build
 	java -cp "$(BENCH_CP)" \
 		io.captionflow.benchmarks.WorkerLatencyBenchmark benchmarks/target/worker
+
+## bench-saves: save latency through the gateway at 1, 10 and 50 clients, on H2 and on PostgreSQL
+bench-saves: build
+	java -cp "$(BENCH_CP)" io.captionflow.benchmarks.SaveLatencyBenchmark
+	postgres=$$(infra/bin/postgres.sh) && java -cp "$(BENCH_CP)" \
+		io.captionflow.benchmarks.SaveLatencyBenchmark --postgres $$postgres
 
 ## bench-median: JMH benchmark of the median frame, and numpy's median on the same data
 bench-median: build
