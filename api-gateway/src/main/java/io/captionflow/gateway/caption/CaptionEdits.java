@@ -63,10 +63,12 @@ class CaptionEdits {
 		int start = request.startFrameIndex();
 		int end = request.endFrameIndex();
 		Instant now = this.clock.instant();
-		Mono<SaveResult> save = lockVideo(videoId, start, end)
-			.flatMap((target) -> this.captions.find(videoId, captionId)
-				.switchIfEmpty(Mono.error(() -> captionNotFound(videoId, captionId)))
-				.flatMap((caption) -> resolveOverlaps(videoId, captionId, start, end, target, now))
+		Mono<SaveResult> save = checkRange(start, end).then(this.captions.lockCaption(videoId, captionId))
+			// which of the two is missing, for the problem's detail
+			.switchIfEmpty(Mono.defer(
+					() -> lockVideo(videoId, start, end).then(Mono.error(() -> captionNotFound(videoId, captionId)))))
+			.flatMap((target) -> checkEnd(target, end))
+			.flatMap((target) -> resolveOverlaps(videoId, captionId, start, end, target, now)
 				.flatMap((overlaps) -> queue(videoId, captionId, start, end, request.state(), false, target, now)
 					.map(overlaps::withCaption)));
 		return this.transaction.transactional(save);
@@ -102,6 +104,12 @@ class CaptionEdits {
 	}
 
 	private Mono<CaptionStore.SaveTarget> lockVideo(String videoId, int start, int end) {
+		return checkRange(start, end).then(this.captions.lockVideo(videoId))
+			.switchIfEmpty(Mono.error(() -> new NotFoundException("video '" + videoId + "' does not exist")))
+			.flatMap((target) -> checkEnd(target, end));
+	}
+
+	private Mono<Void> checkRange(int start, int end) {
 		if (end < start) {
 			return Mono.error(new InvalidRequestException("endFrameIndex",
 					"endFrameIndex " + end + " is before startFrameIndex " + start));
@@ -110,12 +118,14 @@ class CaptionEdits {
 			return Mono.error(new InvalidRequestException("endFrameIndex", "the range " + start + ".." + end + " is "
 					+ (end - start + 1) + " frames long; a caption may span at most " + this.maxFrames));
 		}
-		return this.captions.lockVideo(videoId)
-			.switchIfEmpty(Mono.error(() -> new NotFoundException("video '" + videoId + "' does not exist")))
-			.flatMap((target) -> (end >= target.frameCount())
-					? Mono.error(new InvalidRequestException("endFrameIndex", "endFrameIndex " + end
-							+ " is beyond the last frame of the video (" + (target.frameCount() - 1) + ")"))
-					: Mono.just(target));
+		return Mono.empty();
+	}
+
+	private static Mono<CaptionStore.SaveTarget> checkEnd(CaptionStore.SaveTarget target, int end) {
+		return (end >= target.frameCount())
+				? Mono.error(new InvalidRequestException("endFrameIndex", "endFrameIndex " + end
+						+ " is beyond the last frame of the video (" + (target.frameCount() - 1) + ")"))
+				: Mono.just(target);
 	}
 
 	/**

@@ -117,10 +117,26 @@ public class CaptionStore {
 				select frame_count, media_location, ocr_language, crop_x, crop_y, crop_width, crop_height
 				from videos where id = :videoId for update""")
 			.bind("videoId", videoId)
-			.map((row) -> new SaveTarget(row.get("frame_count", Integer.class), row.get("media_location", String.class),
-					row.get("ocr_language", String.class),
-					new CropBox(row.get("crop_x", Integer.class), row.get("crop_y", Integer.class),
-							row.get("crop_width", Integer.class), row.get("crop_height", Integer.class))))
+			.map(CaptionStore::saveTarget)
+			.one();
+	}
+
+	/**
+	 * Locks a caption and its video's row for the rest of the transaction (one round trip
+	 * where a save needs two otherwise), and reads what saving its extents needs to know
+	 * of the video.
+	 * @param videoId the video
+	 * @param captionId the caption
+	 * @return the video's facts, or empty when the video or the caption does not exist
+	 */
+	Mono<SaveTarget> lockCaption(String videoId, long captionId) {
+		return this.db.sql("""
+				select v.frame_count, v.media_location, v.ocr_language, v.crop_x, v.crop_y, v.crop_width, v.crop_height
+				from videos v join captions c on c.video_id = v.id
+				where v.id = :videoId and c.id = :id for update""")
+			.bind("videoId", videoId)
+			.bind("id", captionId)
+			.map(CaptionStore::saveTarget)
 			.one();
 	}
 
@@ -351,6 +367,13 @@ public class CaptionStore {
 	private static <T> DatabaseClient.GenericExecuteSpec bindNullable(DatabaseClient.GenericExecuteSpec spec,
 			String name, T value, Class<T> type) {
 		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, type);
+	}
+
+	private static SaveTarget saveTarget(Readable row) {
+		return new SaveTarget(row.get("frame_count", Integer.class), row.get("media_location", String.class),
+				row.get("ocr_language", String.class),
+				new CropBox(row.get("crop_x", Integer.class), row.get("crop_y", Integer.class),
+						row.get("crop_width", Integer.class), row.get("crop_height", Integer.class)));
 	}
 
 	private static OffsetDateTime utc(Instant at) {
