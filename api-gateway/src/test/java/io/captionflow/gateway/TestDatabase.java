@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,10 +29,21 @@ public final class TestDatabase {
 	 * @param workDir the test's folder
 	 */
 	public static void register(DynamicPropertyRegistry registry, Path workDir) {
-		registry.add("captionflow.gateway.data-dir", () -> workDir.resolve("data").toString());
+		properties(workDir).forEach((name, value) -> registry.add(name, () -> value));
+	}
+
+	/**
+	 * The database properties of a test's gateway instances; instances given the same
+	 * properties share the database.
+	 * @param workDir the test's folder
+	 * @return the properties
+	 */
+	public static Map<String, String> properties(Path workDir) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("captionflow.gateway.data-dir", workDir.resolve("data").toString());
 		String server = System.getProperty("captionflow.test.postgres");
 		if (server == null || server.isBlank()) {
-			return;
+			return properties;
 		}
 		String database = "captionflow_test_" + UUID.randomUUID().toString().replace("-", "");
 		try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + server + "/postgres",
@@ -40,12 +53,13 @@ public final class TestDatabase {
 		catch (SQLException ex) {
 			throw new IllegalStateException("cannot create a test database on PostgreSQL at " + server, ex);
 		}
-		registry.add("spring.r2dbc.url", () -> "r2dbc:postgresql://" + server + "/" + database);
-		registry.add("spring.r2dbc.username", () -> "captionflow");
-		registry.add("spring.r2dbc.password", () -> "captionflow");
-		registry.add("spring.flyway.url", () -> "jdbc:postgresql://" + server + "/" + database);
-		registry.add("spring.flyway.user", () -> "captionflow");
-		registry.add("spring.flyway.password", () -> "captionflow");
+		properties.put("spring.r2dbc.url", "r2dbc:postgresql://" + server + "/" + database);
+		properties.put("spring.r2dbc.username", "captionflow");
+		properties.put("spring.r2dbc.password", "captionflow");
+		properties.put("spring.flyway.url", "jdbc:postgresql://" + server + "/" + database);
+		properties.put("spring.flyway.user", "captionflow");
+		properties.put("spring.flyway.password", "captionflow");
+		return properties;
 	}
 
 	/**

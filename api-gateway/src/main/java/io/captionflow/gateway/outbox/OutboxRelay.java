@@ -13,26 +13,33 @@ import java.util.concurrent.TimeoutException;
 import io.captionflow.gateway.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * Publishes outbox rows to Kafka in id order on its own thread, never on the event loop
  * or in a request. A row is deleted only after the broker acknowledged it
  * ({@code acks=all}, idempotent producer); while the broker is unreachable the relay
- * backs off exponentially and the rows wait.
+ * backs off exponentially and the rows wait. With several gateway instances on one
+ * database, one relay publishes at a time (a row lock taken per round), so the events of
+ * a video keep their order.
  */
 @Component
 class OutboxRelay implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(OutboxRelay.class);
 
-	private static final Duration DB_TIMEOUT = Duration.ofSeconds(10);
-
 	private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Duration LOCK_RETRY = Duration.ofMillis(100);
 
 	private final DatabaseClient db;
 
@@ -40,15 +47,19 @@ class OutboxRelay implements SmartLifecycle {
 
 	private final GatewayProperties.Outbox settings;
 
+	private final TransactionalOperator transaction;
+
 	private final Semaphore wakeups = new Semaphore(0);
 
 	private volatile boolean running;
 
 	private Thread thread;
 
-	OutboxRelay(DatabaseClient db, KafkaOperations<Object, Object> kafka, GatewayProperties properties) {
+	OutboxRelay(DatabaseClient db, KafkaOperations<Object, Object> kafka, TransactionalOperator transaction,
+			GatewayProperties properties) {
 		this.db = db;
 		this.kafka = kafka;
+		this.transaction = transaction;
 		this.settings = properties.outbox();
 	}
 
@@ -101,7 +112,13 @@ class OutboxRelay implements SmartLifecycle {
 					failing = false;
 				}
 				backoff = this.settings.minBackoff();
-				if (published < this.settings.batchSize()) {
+				if (published < 0) {
+					// another instance's relay is publishing: try again shortly, keeping
+					// any
+					// wake-up for this instance's own rows
+					this.wakeups.tryAcquire(LOCK_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+				}
+				else if (published < this.settings.batchSize()) {
 					this.wakeups.tryAcquire(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
 					this.wakeups.drainPermits();
 				}
@@ -134,31 +151,78 @@ class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Publishes one batch of rows and deletes those acknowledged.
-	 * @return the number of rows published
+	 * Publishes one batch of rows and deletes those acknowledged, in one transaction that
+	 * holds the relay lock: while another gateway instance's relay holds it, this one
+	 * publishes nothing, so a video's events keep their order.
+	 * @return the number of rows published, or -1 when another relay holds the lock
 	 * @throws InterruptedException when the relay is stopped while waiting
 	 */
 	int relayBatch() throws InterruptedException {
-		List<OutboxRow> rows = this.db.sql("select id, topic, event_key, payload from outbox order by id limit :limit")
+		Round round = this.transaction
+			.transactional(this.db.sql("select id from outbox_relay_lock where id = 1 for update skip locked")
+				.map((row) -> row.get("id", Integer.class))
+				.all()
+				.collectList()
+				.flatMap((locked) -> locked.isEmpty() ? Mono.just(Round.LOCKED_ELSEWHERE) : publishBatch()))
+			.block(ROUND_TIMEOUT);
+		if (Thread.interrupted()) {
+			throw new InterruptedException();
+		}
+		if (round == null || round.failure() == null) {
+			return (round != null) ? round.published() : 0;
+		}
+		throw round.failure();
+	}
+
+	private Mono<Round> publishBatch() {
+		return this.db.sql("select id, topic, event_key, payload from outbox order by id limit :limit")
 			.bind("limit", this.settings.batchSize())
 			.map((row) -> new OutboxRow(row.get("id", Long.class), row.get("topic", String.class),
 					row.get("event_key", String.class), row.get("payload", String.class)))
 			.all()
 			.collectList()
-			.block(DB_TIMEOUT);
-		if (rows == null || rows.isEmpty()) {
-			return 0;
-		}
+			.flatMap((rows) -> {
+				if (rows.isEmpty()) {
+					return Mono.just(new Round(0, null));
+				}
+				// sent off the event loop: the producer may block while the broker is
+				// away
+				return Mono.fromCallable(() -> send(rows)).subscribeOn(Schedulers.boundedElastic()).flatMap((sent) -> {
+					Mono<Long> delete = sent.acknowledged().isEmpty() ? Mono.just(0L)
+							: this.db.sql("delete from outbox where id in (:ids)")
+								.bind("ids", sent.acknowledged())
+								.fetch()
+								.rowsUpdated();
+					return delete.thenReturn(new Round(rows.size(), sent.failure()));
+				});
+			});
+	}
+
+	private Sent send(List<OutboxRow> rows) {
 		List<CompletableFuture<?>> sends = new ArrayList<>(rows.size());
-		for (OutboxRow row : rows) {
-			sends.add(this.kafka.send(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8)));
-		}
-		List<Long> acknowledged = new ArrayList<>(rows.size());
 		RuntimeException failure = null;
-		for (int i = 0; i < rows.size(); i++) {
+		for (OutboxRow row : rows) {
+			try {
+				sends.add(this.kafka.send(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8)));
+			}
+			catch (RuntimeException ex) {
+				// no metadata within max.block.ms: the broker is away; later rows wait
+				// too
+				failure = new IllegalStateException(
+						"publishing outbox row " + row.id() + " to " + row.topic() + " failed: " + ex.getMessage(), ex);
+				break;
+			}
+		}
+		List<Long> acknowledged = new ArrayList<>(sends.size());
+		for (int i = 0; i < sends.size(); i++) {
 			try {
 				sends.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 				acknowledged.add(rows.get(i).id());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				failure = new IllegalStateException("the outbox relay was stopped while publishing", ex);
+				break;
 			}
 			catch (ExecutionException | TimeoutException ex) {
 				if (failure == null) {
@@ -167,17 +231,7 @@ class OutboxRelay implements SmartLifecycle {
 				}
 			}
 		}
-		if (!acknowledged.isEmpty()) {
-			this.db.sql("delete from outbox where id in (:ids)")
-				.bind("ids", acknowledged)
-				.fetch()
-				.rowsUpdated()
-				.block(DB_TIMEOUT);
-		}
-		if (failure != null) {
-			throw failure;
-		}
-		return rows.size();
+		return new Sent(acknowledged, failure);
 	}
 
 	private static Duration min(Duration a, Duration b) {
@@ -185,6 +239,15 @@ class OutboxRelay implements SmartLifecycle {
 	}
 
 	private record OutboxRow(long id, String topic, String key, String payload) {
+	}
+
+	private record Sent(List<Long> acknowledged, RuntimeException failure) {
+	}
+
+	private record Round(int published, RuntimeException failure) {
+
+		static final Round LOCKED_ELSEWHERE = new Round(-1, null);
+
 	}
 
 }
