@@ -84,17 +84,24 @@ public class Outbox {
 	}
 
 	/**
-	 * Drops a caption's events for a topic that are not published yet.
+	 * Drops a caption's events for a topic that are not published yet. One that the relay
+	 * is publishing at this moment is left to it.
 	 * @param topic the topic
 	 * @param captionId the caption
 	 * @return the number of rows dropped
 	 */
 	public Mono<Long> discard(Topic<String, ?> topic, long captionId) {
-		return this.db.sql("delete from outbox where caption_id = :captionId and topic = :topic")
+		// a row the relay holds is being published right now: leave it to the relay
+		// rather than wait for its round
+		return this.db
+			.sql("select id from outbox where caption_id = :captionId and topic = :topic for update skip locked")
 			.bind("captionId", captionId)
 			.bind("topic", topic.name())
-			.fetch()
-			.rowsUpdated();
+			.map((row) -> row.get("id", Long.class))
+			.all()
+			.collectList()
+			.flatMap((ids) -> ids.isEmpty() ? Mono.just(0L)
+					: this.db.sql("delete from outbox where id in (:ids)").bind("ids", ids).fetch().rowsUpdated());
 	}
 
 	private Mono<Void> wakeRelayAfterCommit() {

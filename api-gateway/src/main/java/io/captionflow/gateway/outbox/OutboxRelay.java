@@ -188,11 +188,20 @@ class OutboxRelay implements SmartLifecycle {
 				// sent off the event loop: the producer may block while the broker is
 				// away
 				return Mono.fromCallable(() -> send(rows)).subscribeOn(Schedulers.boundedElastic()).flatMap((sent) -> {
+					// a row a save is replacing at this moment is left to that save
+					// (should it
+					// roll back, the row is published again: same event id, harmless)
 					Mono<Long> delete = sent.acknowledged().isEmpty() ? Mono.just(0L)
-							: this.db.sql("delete from outbox where id in (:ids)")
+							: this.db.sql("select id from outbox where id in (:ids) for update skip locked")
 								.bind("ids", sent.acknowledged())
-								.fetch()
-								.rowsUpdated();
+								.map((row) -> row.get("id", Long.class))
+								.all()
+								.collectList()
+								.flatMap((unlocked) -> unlocked.isEmpty() ? Mono.just(0L)
+										: this.db.sql("delete from outbox where id in (:ids)")
+											.bind("ids", unlocked)
+											.fetch()
+											.rowsUpdated());
 					return delete.thenReturn(new Round(rows.size(), sent.failure()));
 				});
 			});
