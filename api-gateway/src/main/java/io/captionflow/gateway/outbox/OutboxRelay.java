@@ -175,7 +175,10 @@ class OutboxRelay implements SmartLifecycle {
 	}
 
 	private Mono<Round> publishBatch() {
-		return this.db.sql("select id, topic, event_key, payload from outbox order by id limit :limit")
+		// the rows stay locked while they are sent: a save replacing one of them leaves
+		// it be
+		return this.db
+			.sql("select id, topic, event_key, payload from outbox order by id limit :limit for update skip locked")
 			.bind("limit", this.settings.batchSize())
 			.map((row) -> new OutboxRow(row.get("id", Long.class), row.get("topic", String.class),
 					row.get("event_key", String.class), row.get("payload", String.class)))
@@ -188,20 +191,11 @@ class OutboxRelay implements SmartLifecycle {
 				// sent off the event loop: the producer may block while the broker is
 				// away
 				return Mono.fromCallable(() -> send(rows)).subscribeOn(Schedulers.boundedElastic()).flatMap((sent) -> {
-					// a row a save is replacing at this moment is left to that save
-					// (should it
-					// roll back, the row is published again: same event id, harmless)
 					Mono<Long> delete = sent.acknowledged().isEmpty() ? Mono.just(0L)
-							: this.db.sql("select id from outbox where id in (:ids) for update skip locked")
+							: this.db.sql("delete from outbox where id in (:ids)")
 								.bind("ids", sent.acknowledged())
-								.map((row) -> row.get("id", Long.class))
-								.all()
-								.collectList()
-								.flatMap((unlocked) -> unlocked.isEmpty() ? Mono.just(0L)
-										: this.db.sql("delete from outbox where id in (:ids)")
-											.bind("ids", unlocked)
-											.fetch()
-											.rowsUpdated());
+								.fetch()
+								.rowsUpdated();
 					return delete.thenReturn(new Round(rows.size(), sent.failure()));
 				});
 			});
