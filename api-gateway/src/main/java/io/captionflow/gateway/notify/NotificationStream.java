@@ -22,7 +22,12 @@ public class NotificationStream {
 	private final AtomicInteger clients = new AtomicInteger();
 
 	@KafkaListener(id = "video-notifications", topics = "#{T(io.captionflow.events.Topics).VIDEO_NOTIFICATIONS.name()}",
-			groupId = "#{'gateway-sse-' + T(java.util.UUID).randomUUID()}", properties = "auto.offset.reset=latest")
+			groupId = "#{'gateway-sse-' + T(java.util.UUID).randomUUID()}",
+			// a group of this instance's own, read from now on: its offsets matter to no
+			// one, so
+			// the client commits them now and then instead of the container after every
+			// record
+			properties = { "auto.offset.reset=latest", "enable.auto.commit=true" })
 	void onNotification(VideoNotification notification) {
 		// one listener thread emits, so emissions never overlap
 		this.sink.tryEmitNext(notification);
