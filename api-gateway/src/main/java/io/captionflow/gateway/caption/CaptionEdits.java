@@ -166,7 +166,6 @@ class CaptionEdits {
 	private Mono<Caption> queue(String videoId, long captionId, int start, int end, String state, boolean pending,
 			CaptionStore.SaveTarget target, Instant now) {
 		return this.captions.queueExtents(videoId, captionId, start, end, state, pending, now)
-			.then(this.captions.find(videoId, captionId))
 			.flatMap((caption) -> this.outbox
 				.replace(Topics.CAPTION_OCR_REQUESTS, videoId, captionId,
 						CaptionOcrRequested.of(UUID.randomUUID(), videoId, captionId, caption.revision(), start, end,

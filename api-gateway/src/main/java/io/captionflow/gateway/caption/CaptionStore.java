@@ -29,8 +29,12 @@ public class CaptionStore {
 
 	private final DatabaseClient db;
 
+	private final boolean returning;
+
 	CaptionStore(DatabaseClient db) {
 		this.db = db;
+		// PostgreSQL returns the updated row in the same round trip; H2 has no RETURNING
+		this.returning = db.getConnectionFactory().getMetadata().getName().contains("PostgreSQL");
 	}
 
 	/**
@@ -176,11 +180,12 @@ public class CaptionStore {
 	/**
 	 * Moves a caption to a new range and queues its OCR: the status becomes
 	 * {@code queued}, the result and image are cleared, the revision goes up.
+	 * @return the caption as it is now, or empty when it does not exist
 	 * @param state the new extents state, or null to keep it
 	 * @param pending whether the extents now await review (a neighbour changed by an edit
 	 * of another caption)
 	 */
-	Mono<Long> queueExtents(String videoId, long captionId, int start, int end, String state, boolean pending,
+	Mono<Caption> queueExtents(String videoId, long captionId, int start, int end, String state, boolean pending,
 			Instant at) {
 		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
 				update captions set start_frame_index = :start, end_frame_index = :end,
@@ -188,14 +193,18 @@ public class CaptionStore {
 				  caption_ocr_status = 'queued', image_needs_regen = true, caption_ocr = null,
 				  caption_ocr_confidence = null, caption_ocr_error = null, caption_ocr_progress = null,
 				  text_pending = true, ocr_attempts = 1, revision = revision + 1, updated_at = :at
-				where video_id = :videoId and id = :id""")
+				where video_id = :videoId and id = :id""" + (this.returning ? " returning " + COLUMNS : ""))
 			.bind("start", start)
 			.bind("end", end)
 			.bind("pending", pending)
 			.bind("at", utc(at))
 			.bind("videoId", videoId)
 			.bind("id", captionId);
-		return bindNullable(update, "state", state, String.class).fetch().rowsUpdated();
+		update = bindNullable(update, "state", state, String.class);
+		if (this.returning) {
+			return update.map(CaptionStore::caption).one();
+		}
+		return update.fetch().rowsUpdated().then(find(videoId, captionId));
 	}
 
 	Mono<Long> updateText(String videoId, long captionId, String text, boolean pending, String notes, Instant at) {
