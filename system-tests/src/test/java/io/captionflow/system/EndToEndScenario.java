@@ -1,11 +1,14 @@
 package io.captionflow.system;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.imageio.ImageIO;
 
 import io.captionflow.events.VideoManifest;
 import io.captionflow.gateway.GatewayApplication;
@@ -92,7 +95,7 @@ abstract class EndToEndScenario {
 	}
 
 	@Test
-	void savedCaptionIsQueuedAtOnceThenCompletesOverSseWithTheBurnedInText() {
+	void savedCaptionIsQueuedAtOnceThenCompletesOverSseWithTheBurnedInText() throws Exception {
 		List<ServerSentEvent<String>> events = new CopyOnWriteArrayList<>();
 		Disposable subscription = this.http.get()
 			.uri("/api/events/video-stats?videoId={id}", this.manifest.id())
@@ -133,6 +136,16 @@ abstract class EndToEndScenario {
 			assertThat(caption.get("imageNeedsRegen").asBoolean()).isFalse();
 			assertThat(Files.exists(workDir.resolve("media/clips/clip.mp4.captionflow/caption-" + captionId + ".png")))
 				.isTrue();
+			byte[] image = this.http.get()
+				.uri("/api/videos/{id}/captions/{cid}/image", this.manifest.id(), captionId)
+				.retrieve()
+				.bodyToMono(byte[].class)
+				.block(Duration.ofSeconds(10));
+			// the median image the worker made, served by the gateway: a PNG of the crop
+			// box
+			assertThat(image).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+			assertThat(ImageIO.read(new ByteArrayInputStream(image)).getWidth())
+				.isEqualTo(this.manifest.crop().width());
 
 			JsonNode stats = getJson("/api/videos/{id}/stats", this.manifest.id());
 			assertThat(stats.get("ocr").get("completed").asLong()).isEqualTo(1);

@@ -259,11 +259,7 @@ public class CaptionStore {
 			.map((row) -> new StuckCaption(row.get("id", Long.class), row.get("video_id", String.class),
 					row.get("start_frame_index", Integer.class), row.get("end_frame_index", Integer.class),
 					row.get("revision", Long.class), row.get("ocr_attempts", Integer.class),
-					row.get("caption_ocr_status", String.class),
-					new SaveTarget(row.get("frame_count", Integer.class), row.get("media_location", String.class),
-							row.get("ocr_language", String.class),
-							new CropBox(row.get("crop_x", Integer.class), row.get("crop_y", Integer.class),
-									row.get("crop_width", Integer.class), row.get("crop_height", Integer.class)))))
+					row.get("caption_ocr_status", String.class), saveTarget(row)))
 			.all();
 	}
 

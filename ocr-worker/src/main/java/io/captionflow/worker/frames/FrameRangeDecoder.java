@@ -26,9 +26,9 @@ import org.bytedeco.javacv.FrameGrabber;
  * Gray is the luma plane. For the usual 8-bit YUV videos it is read from the decoded
  * picture and range-expanded in the crop only, exactly as swscale's whole-frame GRAY8
  * conversion would have done it (1.4 ms a 1080p frame saved); other pixel formats go
- * through swscale. FFmpeg picks its decoding threads itself: on 2 cores that beat one
- * thread for a 14-frame range at 1080p (seek 81 ms and frames 26 ms, against 101 ms and
- * 41 ms).
+ * through swscale. By default FFmpeg picks its decoding threads itself: on 2 cores that
+ * beat one thread for a 14-frame range at 1080p (seek 81 ms and frames 26 ms, against 101
+ * ms and 41 ms).
  * <p>
  * Each thread keeps the last video it read open (about 30 ms saved for 1080p H.264), as
  * the requests of one video arrive on one partition and so usually on one thread; it is
