@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * was stopped is replaced by a fresh one.
  */
 public final class OcrProcessPool implements TextRecognizer {
+
+	private static final String WARM_UP_LANGUAGE = "eng";
+
+	private static final GrayImage BLANK_LINE = blankLine();
 
 	private static final Logger logger = LoggerFactory.getLogger(OcrProcessPool.class);
 
@@ -153,9 +158,21 @@ public final class OcrProcessPool implements TextRecognizer {
 		this.idle.addFirst(process);
 	}
 
+	/**
+	 * Starts a child and warms it up: it loads the English engine on a blank line within
+	 * the start timeout, so that its first caption is held to the OCR timeout alone.
+	 */
 	private OcrProcess spawn() {
 		Path socket = this.workDir.resolve("ocr-" + this.sockets.incrementAndGet() + ".sock");
 		OcrProcess process = OcrProcess.start(this.command, socket, this.workDir, this.settings.startTimeout());
+		try {
+			process.recognise(new OcrProtocol.Request(BLANK_LINE, this.folders.folderFor(WARM_UP_LANGUAGE),
+					WARM_UP_LANGUAGE, Segmentation.SINGLE_LINE), this.settings.startTimeout(), this.watchdog);
+		}
+		catch (OcrException ex) {
+			process.close();
+			throw new OcrUnavailableException("the OCR process did not warm up: " + ex.getMessage());
+		}
 		this.all.add(process);
 		logger.debug("Started OCR process {}", process.pid());
 		return process;
@@ -164,6 +181,12 @@ public final class OcrProcessPool implements TextRecognizer {
 	private void discard(OcrProcess process) {
 		this.all.remove(process);
 		process.close();
+	}
+
+	private static GrayImage blankLine() {
+		byte[] white = new byte[64 * 44];
+		Arrays.fill(white, (byte) 0xFF);
+		return new GrayImage(64, 44, white);
 	}
 
 	@Override
