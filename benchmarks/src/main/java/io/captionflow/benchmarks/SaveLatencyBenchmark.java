@@ -37,7 +37,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * saving one caption of its own video again and again (closed loop); reports saves per
  * second and the latency percentiles seen by the client and by the server (its
  * {@code Server-Timing} header), on H2 or, with {@code --postgres host:port}, on a fresh
- * PostgreSQL database.
+ * PostgreSQL database; with {@code --bootstrap host:port} against that broker rather than
+ * one embedded in this JVM.
  * <p>
  * Run with {@code make bench-saves} (H2 and the local PostgreSQL).
  */
@@ -59,7 +60,8 @@ public final class SaveLatencyBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		String postgres = (args.length > 1 && "--postgres".equals(args[0])) ? args[1] : null;
+		String postgres = option(args, "--postgres");
+		String bootstrap = option(args, "--bootstrap");
 		Path work = Files.createTempDirectory("captionflow-save-bench");
 		Path media = work.resolve("media");
 		Files.createDirectories(media.resolve("bench"));
@@ -72,11 +74,18 @@ public final class SaveLatencyBenchmark {
 					EventJson.write(new VideoManifest("save-" + v, "Save benchmark " + v, "bench/none.mp4", 25, 1000,
 							1920, 1080, new CropBox(0, 920, 1920, 140), "eng", captions)));
 		}
-		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 6, Topics.CAPTION_OCR_REQUESTS.name(),
-				Topics.FLOW_EVENTS.name(), Topics.VIDEO_NOTIFICATIONS.name());
-		broker.afterPropertiesSet();
+		// a broker of its own in this JVM, unless one is named (e.g. make run's, in its
+		// own
+		// process)
+		EmbeddedKafkaKraftBroker broker = null;
+		if (bootstrap == null) {
+			broker = new EmbeddedKafkaKraftBroker(1, 6, Topics.CAPTION_OCR_REQUESTS.name(), Topics.FLOW_EVENTS.name(),
+					Topics.VIDEO_NOTIFICATIONS.name());
+			broker.afterPropertiesSet();
+			bootstrap = broker.getBrokersAsString();
+		}
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0",
-				"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+				"--spring.kafka.bootstrap-servers=" + bootstrap,
 				"--captionflow.gateway.data-dir=" + work.resolve("data"), "--captionflow.gateway.media-root=" + media,
 				"--spring.main.banner-mode=off", "--logging.level.root=warn"));
 		String database = "H2 file (default)";
@@ -102,8 +111,9 @@ public final class SaveLatencyBenchmark {
 				.doOnNext(targets::add)
 				.blockLast(Duration.ofSeconds(30));
 			String base = "http://localhost:" + gateway.getEnvironment().getProperty("local.server.port");
-			System.out.printf("Machine: %d cores, Java %s; database: %s; broker: embedded KRaft%n",
-					Runtime.getRuntime().availableProcessors(), Runtime.version(), database);
+			System.out.printf("Machine: %d cores, Java %s; database: %s; broker: %s%n",
+					Runtime.getRuntime().availableProcessors(), Runtime.version(), database,
+					(broker != null) ? "embedded KRaft in this JVM" : bootstrap);
 			SaveLatencyBenchmark benchmark = new SaveLatencyBenchmark(base, targets);
 			benchmark.run(50, 40, 0, false);
 			System.out.println("Closed loop (each client saves again as soon as it has its answer: capacity):");
@@ -118,9 +128,20 @@ public final class SaveLatencyBenchmark {
 			}
 		}
 		finally {
-			broker.destroy();
+			if (broker != null) {
+				broker.destroy();
+			}
 		}
 		System.exit(0);
+	}
+
+	private static String option(String[] args, String name) {
+		for (int i = 0; i + 1 < args.length; i++) {
+			if (name.equals(args[i])) {
+				return args[i + 1];
+			}
+		}
+		return null;
 	}
 
 	/**
