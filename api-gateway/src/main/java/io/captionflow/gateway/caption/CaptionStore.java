@@ -29,12 +29,8 @@ public class CaptionStore {
 
 	private final DatabaseClient db;
 
-	private final boolean returning;
-
 	CaptionStore(DatabaseClient db) {
 		this.db = db;
-		// PostgreSQL returns the updated row in the same round trip; H2 has no RETURNING
-		this.returning = db.getConnectionFactory().getMetadata().getName().contains("PostgreSQL");
 	}
 
 	/**
@@ -193,18 +189,14 @@ public class CaptionStore {
 				  caption_ocr_status = 'queued', image_needs_regen = true, caption_ocr = null,
 				  caption_ocr_confidence = null, caption_ocr_error = null, caption_ocr_progress = null,
 				  text_pending = true, ocr_attempts = 1, revision = revision + 1, updated_at = :at
-				where video_id = :videoId and id = :id""" + (this.returning ? " returning " + COLUMNS : ""))
+				where video_id = :videoId and id = :id""")
 			.bind("start", start)
 			.bind("end", end)
 			.bind("pending", pending)
 			.bind("at", utc(at))
 			.bind("videoId", videoId)
 			.bind("id", captionId);
-		update = bindNullable(update, "state", state, String.class);
-		if (this.returning) {
-			return update.map(CaptionStore::caption).one();
-		}
-		return update.fetch().rowsUpdated().then(find(videoId, captionId));
+		return bindNullable(update, "state", state, String.class).fetch().rowsUpdated().then(find(videoId, captionId));
 	}
 
 	Mono<Long> updateText(String videoId, long captionId, String text, boolean pending, String notes, Instant at) {

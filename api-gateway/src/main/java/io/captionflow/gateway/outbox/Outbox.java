@@ -24,16 +24,12 @@ public class Outbox {
 
 	private final DatabaseClient db;
 
-	private final boolean postgres;
-
 	private final OutboxRelay relay;
 
 	private final Clock clock;
 
 	Outbox(DatabaseClient db, OutboxRelay relay, Clock clock) {
 		this.db = db;
-		// PostgreSQL locks in a subquery, so a discard is one statement there
-		this.postgres = db.getConnectionFactory().getMetadata().getName().contains("PostgreSQL");
 		this.relay = relay;
 		this.clock = clock;
 	}
@@ -97,16 +93,6 @@ public class Outbox {
 	public Mono<Long> discard(Topic<String, ?> topic, long captionId) {
 		// a row the relay holds is being published right now: leave it to the relay
 		// rather than wait for its round
-		if (this.postgres) {
-			return this.db
-				.sql("""
-						delete from outbox where id in
-						  (select id from outbox where caption_id = :captionId and topic = :topic for update skip locked)""")
-				.bind("captionId", captionId)
-				.bind("topic", topic.name())
-				.fetch()
-				.rowsUpdated();
-		}
 		return this.db
 			.sql("select id from outbox where caption_id = :captionId and topic = :topic for update skip locked")
 			.bind("captionId", captionId)

@@ -66,12 +66,12 @@ class VideoCatalog {
 			.rowsUpdated();
 	}
 
-	Mono<Long> update(String id, CropBox crop, String language) {
+	Mono<Long> update(String id, CropBox crop, String language, Instant at) {
 		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
 				update videos set crop_x = coalesce(:cropX, crop_x), crop_y = coalesce(:cropY, crop_y),
 				  crop_width = coalesce(:cropWidth, crop_width), crop_height = coalesce(:cropHeight, crop_height),
 				  ocr_language = coalesce(:language, ocr_language), updated_at = :at
-				where id = :id""").bind("id", id).bind("at", OffsetDateTime.now(ZoneOffset.UTC));
+				where id = :id""").bind("id", id).bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
 		update = (crop != null)
 				? update.bind("cropX", crop.x())
 					.bind("cropY", crop.y())

@@ -2,7 +2,7 @@ package io.captionflow.gateway.video;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,9 +40,12 @@ class VideoController {
 
 	private final VideoProbe probe;
 
-	VideoController(VideoCatalog catalog, VideoProbe probe) {
+	private final Clock clock;
+
+	VideoController(VideoCatalog catalog, VideoProbe probe, Clock clock) {
 		this.catalog = catalog;
 		this.probe = probe;
+		this.clock = clock;
 	}
 
 	@GetMapping
@@ -66,13 +69,11 @@ class VideoController {
 			CropBox crop = (request.crop() != null) ? request.crop()
 					: new CropBox(0, facts.height() - facts.height() / 6, facts.width(), facts.height() / 6);
 			if (!crop.fitsWithin(facts.width(), facts.height())) {
-				return Mono.error(new InvalidRequestException("crop",
-						"crop box " + crop.x() + "," + crop.y() + " " + crop.width() + "x" + crop.height()
-								+ " does not fit the " + facts.width() + "x" + facts.height() + " video"));
+				return Mono.error(cropDoesNotFit(crop, facts.width(), facts.height()));
 			}
 			VideoManifest manifest = new VideoManifest(id, request.title(), request.media(), facts.fps(),
 					facts.frameCount(), facts.width(), facts.height(), crop, language, List.of());
-			return this.catalog.register(manifest, Instant.now())
+			return this.catalog.register(manifest, this.clock.instant())
 				.onErrorMap(DataIntegrityViolationException.class,
 						(ex) -> new ResponseStatusException(HttpStatus.CONFLICT, "video '" + id + "' already exists"))
 				.then(find(id))
@@ -85,11 +86,9 @@ class VideoController {
 		return find(videoId).flatMap((video) -> {
 			CropBox crop = patch.crop();
 			if (crop != null && !crop.fitsWithin(video.width(), video.height())) {
-				return Mono.error(new InvalidRequestException("crop",
-						"crop box " + crop.x() + "," + crop.y() + " " + crop.width() + "x" + crop.height()
-								+ " does not fit the " + video.width() + "x" + video.height() + " video"));
+				return Mono.error(cropDoesNotFit(crop, video.width(), video.height()));
 			}
-			return this.catalog.update(videoId, crop, patch.language()).then(find(videoId));
+			return this.catalog.update(videoId, crop, patch.language(), this.clock.instant()).then(find(videoId));
 		});
 	}
 
@@ -106,6 +105,11 @@ class VideoController {
 			}
 			return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache()).body(stats);
 		});
+	}
+
+	private static InvalidRequestException cropDoesNotFit(CropBox crop, int width, int height) {
+		return new InvalidRequestException("crop", "crop box " + crop.x() + "," + crop.y() + " " + crop.width() + "x"
+				+ crop.height() + " does not fit the " + width + "x" + height + " video");
 	}
 
 	private Mono<Video> find(String videoId) {
