@@ -2,6 +2,7 @@ package io.captionflow.gateway;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,12 +21,15 @@ import org.springframework.util.unit.DataSize;
  * @param maxRequestBody the largest request body accepted
  * @param outbox how the outbox relay publishes
  * @param sse how Server-Sent Event streams behave
+ * @param notifications how the notification log is numbered, kept and pruned
+ * @param webhooks how incoming webhooks are authenticated
  */
 @ConfigurationProperties("captionflow.gateway")
 public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("./data/media") Path mediaRoot,
 		@DefaultValue("true") boolean importManifests, @DefaultValue("6") int topicPartitions,
 		@DefaultValue("3000") int maxCaptionFrames, @DefaultValue("64KB") DataSize maxRequestBody,
-		@DefaultValue Outbox outbox, @DefaultValue Sse sse, @DefaultValue Sweep sweep) {
+		@DefaultValue Outbox outbox, @DefaultValue Sse sse, @DefaultValue Sweep sweep,
+		@DefaultValue Notifications notifications, @DefaultValue Webhooks webhooks) {
 
 	/**
 	 * The sweep of captions whose OCR seems lost: queued or processing with no sign of
@@ -59,8 +63,46 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * idle streams
 	 * @param retry reconnection delay suggested to clients in the stream's {@code retry:}
 	 * field
+	 * @param clientBuffer the most events waiting for one client; a client that falls
+	 * further behind is disconnected (it reconnects and resumes after its last event id)
+	 * @param replayBuffer the newest notifications each instance keeps in memory to
+	 * replay to reconnecting clients; older ones are read from the database
 	 */
-	public record Sse(@DefaultValue("15s") Duration heartbeat, @DefaultValue("1s") Duration retry) {
+	public record Sse(@DefaultValue("15s") Duration heartbeat, @DefaultValue("1s") Duration retry,
+			@DefaultValue("1000") int clientBuffer, @DefaultValue("10000") int replayBuffer) {
+	}
+
+	/**
+	 * The notification log.
+	 *
+	 * @param pollInterval how often an instance looks in the log for notifications it has
+	 * not seen (those appended through another instance arrive by Kafka at once; this is
+	 * the fallback while Kafka is away)
+	 * @param batchSize the most notifications numbered or read in one round
+	 * @param retainCount the newest notifications kept however old
+	 * @param retainAge how long a notification is kept, beyond the newest
+	 * {@code retainCount}
+	 * @param pruneInterval how often older notifications and webhook deliveries are
+	 * pruned
+	 */
+	public record Notifications(@DefaultValue("1s") Duration pollInterval, @DefaultValue("500") int batchSize,
+			@DefaultValue("100000") long retainCount, @DefaultValue("7d") Duration retainAge,
+			@DefaultValue("1m") Duration pruneInterval) {
+	}
+
+	/**
+	 * Incoming webhooks.
+	 *
+	 * @param secrets Standard Webhooks signing secrets ({@code whsec_} and base64); a
+	 * request signed with any of them is accepted, so a secret can be rotated. With none,
+	 * unsigned requests are accepted (local use only).
+	 * @param tolerance how far a request's {@code webhook-timestamp} may be from now,
+	 * either way
+	 * @param deliveryRetention how long a {@code webhook-id} is remembered, to answer a
+	 * redelivery with its original outcome
+	 */
+	public record Webhooks(@DefaultValue List<String> secrets, @DefaultValue("300s") Duration tolerance,
+			@DefaultValue("24h") Duration deliveryRetention) {
 	}
 
 }

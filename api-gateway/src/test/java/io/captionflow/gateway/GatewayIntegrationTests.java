@@ -318,12 +318,12 @@ class GatewayIntegrationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.accepted")
+			.jsonPath("$.success")
 			.isEqualTo(true)
+			.jsonPath("$.message")
+			.isEqualTo("nightly-import complete: recorded as complete")
 			.jsonPath("$.clients")
-			.isEqualTo(0)
-			.jsonPath("$.id")
-			.isNumber();
+			.isEqualTo(0);
 		assertThat(count("select count(*) from flow_notifications where flow_name = 'nightly-import'")).isEqualTo(1);
 
 		this.http.post()

@@ -5,17 +5,19 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-import io.captionflow.events.Topics;
 import io.captionflow.events.VideoNotification;
-import io.captionflow.gateway.outbox.Outbox;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.reactive.TransactionSynchronization;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 
 /**
- * Appends status changes to the notification log, within the caller's transaction, and
- * queues each for fan-out to every gateway instance through the outbox.
+ * Appends status changes to the notification log within the transaction that makes them.
+ * An appended notification has no id until it is committed and the
+ * {@link NotificationSequencer} numbers it; {@link NotificationReader} reads the log.
  */
 @Component
 public class NotificationLog {
@@ -25,28 +27,29 @@ public class NotificationLog {
 
 	private final DatabaseClient db;
 
-	private final Outbox outbox;
+	private final NotificationSequencer sequencer;
 
 	private final Clock clock;
 
-	NotificationLog(DatabaseClient db, Outbox outbox, Clock clock) {
+	NotificationLog(DatabaseClient db, NotificationSequencer sequencer, Clock clock) {
 		this.db = db;
-		this.outbox = outbox;
+		this.sequencer = sequencer;
 		this.clock = clock;
 	}
 
 	/**
-	 * Appends a notification.
+	 * Appends a notification within the caller's transaction; it is numbered and pushed
+	 * once that transaction commits.
 	 * @param videoId the video
 	 * @param flowName the flow
 	 * @param status the new status
 	 * @param error the reason of an error, else null
 	 * @param captionId the caption, else null
 	 * @param source who reported the change
-	 * @return the notification with its id
+	 * @return completion
 	 */
-	public Mono<VideoNotification> append(String videoId, String flowName, VideoNotification.Status status,
-			String error, Long captionId, String source) {
+	public Mono<Void> append(String videoId, String flowName, VideoNotification.Status status, String error,
+			Long captionId, String source) {
 		Instant now = this.clock.instant();
 		DatabaseClient.GenericExecuteSpec insert = this.db.sql("""
 				insert into flow_notifications (video_id, flow_name, status, error, caption_id, source, created_at)
@@ -58,13 +61,19 @@ public class NotificationLog {
 			.bind("at", OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
 		insert = (error != null) ? insert.bind("error", error) : insert.bindNull("error", String.class);
 		insert = (captionId != null) ? insert.bind("captionId", captionId) : insert.bindNull("captionId", Long.class);
-		return insert.filter((statement) -> statement.returnGeneratedValues("id"))
-			.map((row) -> row.get("id", Long.class))
-			.one()
-			.map((id) -> new VideoNotification(VideoNotification.SCHEMA_VERSION, id, videoId, flowName, status, error,
-					captionId, now, source))
-			.flatMap((notification) -> this.outbox.append(Topics.VIDEO_NOTIFICATIONS, videoId, notification)
-				.thenReturn(notification));
+		return insert.fetch().rowsUpdated().then(wakeSequencerAfterCommit());
+	}
+
+	private Mono<Void> wakeSequencerAfterCommit() {
+		return TransactionSynchronizationManager.forCurrentTransaction().flatMap((transaction) -> {
+			transaction.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public Mono<Void> afterCommit() {
+					return Mono.fromRunnable(NotificationLog.this.sequencer::wake);
+				}
+			});
+			return Mono.<Void>empty();
+		}).onErrorResume(NoTransactionException.class, (ex) -> Mono.fromRunnable(this.sequencer::wake));
 	}
 
 }

@@ -4,61 +4,90 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.InvalidRequestException;
 import reactor.core.publisher.Flux;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.AbstractServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The Server-Sent Events stream browsers listen on: one {@code video-stats-updated} event
- * per notification, its id the notification id, a comment at once on connect (WebFlux
- * sends no headers before the first element) and a heartbeat comment to keep proxies from
- * closing it.
+ * per notification, its id the notification id. A comment goes out at once on connect
+ * (WebFlux sends no headers before the first element), with the {@code retry:} delay; a
+ * heartbeat comment keeps proxies from closing an idle stream. A client that sends
+ * {@code Last-Event-ID} (or {@code lastEventId}, for clients that cannot set headers)
+ * first gets every notification after that id, then the live ones, or a {@code reset}
+ * event when the log no longer holds them.
  */
 @RestController
 class VideoStatsEvents {
 
-	static final String EVENT_NAME = "video-stats-updated";
-
-	private final NotificationStream stream;
+	private final NotificationHub hub;
 
 	private final GatewayProperties.Sse settings;
 
-	VideoStatsEvents(NotificationStream stream, GatewayProperties properties) {
-		this.stream = stream;
+	VideoStatsEvents(NotificationHub hub, GatewayProperties properties) {
+		this.hub = hub;
 		this.settings = properties.sse();
 	}
 
 	@GetMapping(path = "/api/events/video-stats", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	Flux<ServerSentEvent<VideoNotification>> videoStats(
-			@RequestParam(name = "videoId", required = false) List<String> videoIds, ServerHttpResponse response) {
+	Flux<ServerSentEvent<String>> videoStats(@RequestParam(name = "videoId", required = false) List<String> videoIds,
+			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
+			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
+			ServerHttpResponse response) {
+		Long lastEventId = lastEventId((lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParam,
+				(lastEventIdHeader != null) ? "Last-Event-ID" : "lastEventId");
 		response.getHeaders().setCacheControl("no-cache");
 		response.getHeaders().set("X-Accel-Buffering", "no");
 		Set<String> wanted = (videoIds != null) ? Set.copyOf(videoIds) : Set.of();
-		Flux<ServerSentEvent<VideoNotification>> hello = Flux.just(
-				ServerSentEvent.<VideoNotification>builder().comment("connected").retry(this.settings.retry()).build());
-		Flux<ServerSentEvent<VideoNotification>> live = this.stream.live()
-			.filter((notification) -> wanted.isEmpty() || wanted.contains(notification.videoId()))
-			.map((notification) -> ServerSentEvent.builder(notification)
-				.id(Long.toString(notification.id()))
-				.event(EVENT_NAME)
-				.build());
-		Flux<ServerSentEvent<VideoNotification>> heartbeat = Flux.interval(this.settings.heartbeat())
-			.map((tick) -> ServerSentEvent.<VideoNotification>builder().comment("heartbeat").build());
-		return hello.concatWith(Flux.merge(live, heartbeat))
-			.doOnSubscribe((subscription) -> this.stream.clientConnected())
-			.doFinally((signal) -> this.stream.clientDisconnected());
+		ServerSentEvent<String> hello = ServerSentEvent.<String>builder()
+			.comment("connected")
+			.retry(this.settings.retry())
+			.build();
+		return Flux.just(hello).concatWith(this.hub.subscribe(lastEventId, wanted, disconnect(response)));
 	}
 
 	@GetMapping("/api/events/clients")
 	Map<String, Integer> clients() {
-		return Map.of("clients", this.stream.connectedClients());
+		return Map.of("clients", this.hub.connectedClients());
+	}
+
+	/**
+	 * Closes the client's connection on Reactor Netty; elsewhere the stream ends with an
+	 * error instead.
+	 */
+	private static Runnable disconnect(ServerHttpResponse response) {
+		if (response instanceof AbstractServerHttpResponse server
+				&& server.getNativeResponse() instanceof HttpServerResponse netty) {
+			return () -> netty.withConnection(Connection::dispose);
+		}
+		return null;
+	}
+
+	private static Long lastEventId(String value, String field) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		try {
+			long id = Long.parseLong(value.strip());
+			if (id >= 0) {
+				return id;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// answered below
+		}
+		throw new InvalidRequestException(field, "must be a notification id (a whole number, 0 or more)");
 	}
 
 }

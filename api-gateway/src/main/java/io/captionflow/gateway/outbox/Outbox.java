@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Function;
 
 import io.captionflow.events.EventJson;
 import io.captionflow.events.Topic;
@@ -53,6 +55,38 @@ public class Outbox {
 			.fetch()
 			.rowsUpdated()
 			.then(wakeRelayAfterCommit());
+	}
+
+	/**
+	 * Appends several events for a topic in one statement, in the order given.
+	 * @param topic the topic
+	 * @param key the record key of an event (its video id)
+	 * @param events the events
+	 * @param <V> the topic's value type
+	 * @return completion
+	 */
+	public <V> Mono<Void> appendAll(Topic<String, V> topic, Function<V, String> key, List<V> events) {
+		if (events.isEmpty()) {
+			return Mono.empty();
+		}
+		StringBuilder sql = new StringBuilder("insert into outbox (topic, event_key, payload, created_at) values ");
+		for (int i = 0; i < events.size(); i++) {
+			sql.append((i > 0) ? ", " : "")
+				.append("(:topic, :key")
+				.append(i)
+				.append(", :payload")
+				.append(i)
+				.append(", :at)");
+		}
+		DatabaseClient.GenericExecuteSpec insert = this.db.sql(sql.toString())
+			.bind("topic", topic.name())
+			.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC));
+		for (int i = 0; i < events.size(); i++) {
+			V event = events.get(i);
+			insert = insert.bind("key" + i, key.apply(event))
+				.bind("payload" + i, new String(EventJson.write(event), StandardCharsets.UTF_8));
+		}
+		return insert.fetch().rowsUpdated().then(wakeRelayAfterCommit());
 	}
 
 	/**

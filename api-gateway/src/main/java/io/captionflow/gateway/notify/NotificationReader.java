@@ -1,0 +1,78 @@
+package io.captionflow.gateway.notify;
+
+import java.time.OffsetDateTime;
+import java.util.Collection;
+
+import io.captionflow.events.VideoNotification;
+import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the numbered notification log in id order.
+ */
+@Component
+public class NotificationReader {
+
+	static final String COLUMNS = "seq, video_id, flow_name, status, error, caption_id, source, created_at";
+
+	private final DatabaseClient db;
+
+	NotificationReader(DatabaseClient db) {
+		this.db = db;
+	}
+
+	/**
+	 * Reads numbered notifications in id order.
+	 * @param after only ids above this one
+	 * @param upTo only ids up to this one
+	 * @param videoIds only these videos; all when empty
+	 * @param limit the most notifications read
+	 * @return the notifications
+	 */
+	public Flux<VideoNotification> read(long after, long upTo, Collection<String> videoIds, int limit) {
+		String byVideo = videoIds.isEmpty() ? "" : " and video_id in (:videoIds)";
+		DatabaseClient.GenericExecuteSpec select = this.db
+			.sql("select " + COLUMNS + " from flow_notifications where seq > :after and seq <= :upTo" + byVideo
+					+ " order by seq limit :limit")
+			.bind("after", after)
+			.bind("upTo", upTo)
+			.bind("limit", limit);
+		if (!videoIds.isEmpty()) {
+			select = select.bind("videoIds", videoIds);
+		}
+		return select.map(NotificationReader::notification).all();
+	}
+
+	/**
+	 * The ids the log holds now.
+	 * @return the oldest retained and the newest id
+	 */
+	public Mono<Span> span() {
+		return this.db
+			.sql("select coalesce(min(seq), 0) as oldest, coalesce(max(seq), 0) as newest from flow_notifications")
+			.map((row) -> new Span(row.get("oldest", Long.class), row.get("newest", Long.class)))
+			.one();
+	}
+
+	static VideoNotification notification(Readable row) {
+		return new VideoNotification(VideoNotification.SCHEMA_VERSION, row.get("seq", Long.class),
+				row.get("video_id", String.class), row.get("flow_name", String.class),
+				VideoNotification.Status.fromWireName(row.get("status", String.class)), row.get("error", String.class),
+				row.get("caption_id", Long.class), row.get("created_at", OffsetDateTime.class).toInstant(),
+				row.get("source", String.class));
+	}
+
+	/**
+	 * The ids a log holds.
+	 *
+	 * @param oldest the oldest retained id, 0 when none
+	 * @param newest the newest id ever numbered (the newest is never pruned), 0 when none
+	 */
+	public record Span(long oldest, long newest) {
+	}
+
+}

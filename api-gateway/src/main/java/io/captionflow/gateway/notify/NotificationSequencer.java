@@ -1,0 +1,242 @@
+package io.captionflow.gateway.notify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.captionflow.events.Topics;
+import io.captionflow.events.VideoNotification;
+import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.outbox.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * Numbers committed notifications 1, 2, 3, … without gaps, on its own thread. One
+ * sequencer numbers at a time, whichever gateway instance it runs in (row 2 of
+ * {@code outbox_relay_lock}, taken for a round), and it sees only committed rows, so the
+ * log read in id order grows only at its end. In the round's transaction each numbered
+ * notification also goes to the outbox for the other instances; after the commit it goes
+ * straight to this instance's {@link NotificationHub}. The sequencer also prunes the log
+ * and the remembered webhook deliveries.
+ */
+@Component
+class NotificationSequencer implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(NotificationSequencer.class);
+
+	private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Duration LOCK_RETRY = Duration.ofMillis(50);
+
+	private final DatabaseClient db;
+
+	private final Outbox outbox;
+
+	private final TransactionalOperator transaction;
+
+	private final NotificationHub hub;
+
+	private final GatewayProperties.Notifications settings;
+
+	private final Duration webhookRetention;
+
+	private final Clock clock;
+
+	private final Semaphore wakeups = new Semaphore(0);
+
+	private volatile boolean running;
+
+	private Thread thread;
+
+	NotificationSequencer(DatabaseClient db, Outbox outbox, TransactionalOperator transaction, NotificationHub hub,
+			GatewayProperties properties, Clock clock) {
+		this.db = db;
+		this.outbox = outbox;
+		this.transaction = transaction;
+		this.hub = hub;
+		this.settings = properties.notifications();
+		this.webhookRetention = properties.webhooks().deliveryRetention();
+		this.clock = clock;
+	}
+
+	/**
+	 * Makes the sequencer look for new notifications now rather than at its next poll.
+	 */
+	void wake() {
+		this.wakeups.release();
+	}
+
+	@Override
+	public synchronized void start() {
+		this.running = true;
+		this.thread = Thread.ofPlatform().name("notification-sequencer").daemon().start(this::run);
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.running = false;
+		if (this.thread != null) {
+			this.thread.interrupt();
+			try {
+				this.thread.join(ROUND_TIMEOUT.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// after the hub has read where the log stands; stopped before the connection pool
+		return Integer.MAX_VALUE - 1000;
+	}
+
+	private void run() {
+		Instant nextPrune = this.clock.instant();
+		boolean failing = false;
+		while (this.running) {
+			try {
+				int numbered = numberBatch();
+				if (failing) {
+					logger.info("Notification sequencer recovered");
+					failing = false;
+				}
+				if (!this.clock.instant().isBefore(nextPrune)) {
+					prune();
+					nextPrune = this.clock.instant().plus(this.settings.pruneInterval());
+				}
+				if (numbered < 0) {
+					// another instance's sequencer is numbering, this instance's rows
+					// included
+					this.wakeups.tryAcquire(LOCK_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+				}
+				else if (numbered < this.settings.batchSize()) {
+					this.wakeups.tryAcquire(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+					this.wakeups.drainPermits();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					return;
+				}
+				if (!failing) {
+					logger.warn("Notification sequencer failed, retrying: {}", ex.toString());
+					failing = true;
+				}
+				try {
+					this.wakeups.tryAcquire(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Numbers one batch of committed notifications, oldest insert first.
+	 * @return how many were numbered, or -1 when another instance's sequencer holds the
+	 * lock
+	 * @throws InterruptedException when stopped while waiting
+	 */
+	int numberBatch() throws InterruptedException {
+		List<VideoNotification> numbered = this.transaction
+			.transactional(this.db.sql("select id from outbox_relay_lock where id = 2 for update skip locked")
+				.map((row) -> row.get("id", Integer.class))
+				.all()
+				.collectList()
+				.flatMap((locked) -> locked.isEmpty() ? Mono.<List<VideoNotification>>empty() : numberLocked()))
+			.block(ROUND_TIMEOUT);
+		if (Thread.interrupted()) {
+			throw new InterruptedException();
+		}
+		if (numbered == null) {
+			return -1;
+		}
+		if (!numbered.isEmpty()) {
+			this.hub.offer(numbered);
+		}
+		return numbered.size();
+	}
+
+	private Mono<List<VideoNotification>> numberLocked() {
+		Mono<Long> newest = this.db.sql("select coalesce(max(seq), 0) as newest from flow_notifications")
+			.map((row) -> row.get("newest", Long.class))
+			.one();
+		Mono<List<Long>> waiting = this.db
+			.sql("select id from flow_notifications where seq is null order by id limit :limit")
+			.bind("limit", this.settings.batchSize())
+			.map((row) -> row.get("id", Long.class))
+			.all()
+			.collectList();
+		return Mono.zip(newest, waiting).flatMap((found) -> {
+			long base = found.getT1();
+			List<Long> ids = found.getT2();
+			if (ids.isEmpty()) {
+				return Mono.just(List.<VideoNotification>of());
+			}
+			// the k-th waiting row (by insert id) gets base + k; the count depends on ids
+			// only, so it reads the same before and after the update
+			Mono<Long> number = this.db.sql("""
+					update flow_notifications set seq = :base + (select count(*) from flow_notifications o
+					  where o.id in (:ids) and o.id <= flow_notifications.id)
+					where id in (:ids)""").bind("base", base).bind("ids", ids).fetch().rowsUpdated();
+			return number
+				.then(this.db
+					.sql("select " + NotificationReader.COLUMNS
+							+ " from flow_notifications where seq > :base order by seq")
+					.bind("base", base)
+					.map(NotificationReader::notification)
+					.all()
+					.collectList())
+				.flatMap((notifications) -> this.outbox
+					.appendAll(Topics.VIDEO_NOTIFICATIONS, VideoNotification::videoId, notifications)
+					.thenReturn(notifications));
+		});
+	}
+
+	private void prune() {
+		Instant now = this.clock.instant();
+		// the newest notification stays, however old, so the log always knows its last id
+		Long notifications = this.db.sql("""
+				delete from flow_notifications where seq < (select max(seq) from flow_notifications)
+				and (seq <= (select max(seq) from flow_notifications) - :count or created_at < :cutoff)""")
+			.bind("count", this.settings.retainCount())
+			.bind("cutoff", OffsetDateTime.ofInstant(now.minus(this.settings.retainAge()), ZoneOffset.UTC))
+			.fetch()
+			.rowsUpdated()
+			.block(ROUND_TIMEOUT);
+		Long deliveries = this.db.sql("delete from webhook_deliveries where received_at < :cutoff")
+			.bind("cutoff", OffsetDateTime.ofInstant(now.minus(this.webhookRetention), ZoneOffset.UTC))
+			.fetch()
+			.rowsUpdated()
+			.block(ROUND_TIMEOUT);
+		if ((notifications != null && notifications > 0) || (deliveries != null && deliveries > 0)) {
+			logger.debug("Pruned {} notifications and {} webhook deliveries", notifications, deliveries);
+		}
+	}
+
+}
