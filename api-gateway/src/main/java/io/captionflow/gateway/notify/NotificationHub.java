@@ -455,6 +455,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 		void complete() {
 			this.sink.tryEmitComplete();
+			this.cut.tryEmitEmpty();
 		}
 
 		Flux<ServerSentEvent<String>> live() {
