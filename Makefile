@@ -9,7 +9,7 @@ export OMP_THREAD_LIMIT := 1
 MVN := ./mvnw -B --no-transfer-progress
 BENCH_CP = $$(ls benchmarks/target/benchmarks-*.jar):$$(cat benchmarks/target/benchmarks.classpath)
 
-.PHONY: run test build bench-saves bench-median bench-worker clean deps check-jdk
+.PHONY: run test build bench-saves bench-sse bench-median bench-worker clean deps check-jdk
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { infra/bin/find-jdk.sh >/dev/null; exit 1; }
@@ -47,6 +47,10 @@ bench-saves: build
 	java -cp "$(BENCH_CP)" io.captionflow.benchmarks.SaveLatencyBenchmark
 	postgres=$$(infra/bin/postgres.sh) && java -cp "$(BENCH_CP)" \
 		io.captionflow.benchmarks.SaveLatencyBenchmark --postgres $$postgres
+
+## bench-sse: SSE connections one gateway holds, heap per connection, broadcast latency to 1,000 and 10,000 clients
+bench-sse: build
+	java -cp "$(BENCH_CP)" io.captionflow.benchmarks.SseBroadcastBenchmark
 
 ## bench-median: JMH benchmark of the median frame, and numpy's median on the same data
 bench-median: build

@@ -4,10 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +29,6 @@ import reactor.util.concurrent.Queues;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -56,9 +58,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 	private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
-	private static final ServerSentEvent<String> HEARTBEAT = ServerSentEvent.<String>builder()
-		.comment("heartbeat")
-		.build();
+	private static final byte[] HEARTBEAT = ":heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
 	private final NotificationReader reader;
 
@@ -74,8 +74,12 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	/** The newest notifications passed on, oldest first. Guarded by {@link #lock}. */
 	private final ArrayDeque<Entry> recent = new ArrayDeque<>();
 
-	/** Guarded by {@link #lock}. */
-	private final Set<Subscriber> subscribers = new HashSet<>();
+	/**
+	 * The subscribers, by the thread that writes to their connections (a Netty event
+	 * loop): the hub hands each notification to those threads, which pass it on to their
+	 * own subscribers in parallel. Added to with {@link #lock} held.
+	 */
+	private final Map<Executor, Set<Subscriber>> groups = new ConcurrentHashMap<>();
 
 	private final AtomicInteger clients = new AtomicInteger();
 
@@ -102,8 +106,8 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("notification-hub").daemon().factory());
 		long poll = this.settings.pollInterval().toMillis();
 		this.executor.scheduleWithFixedDelay(this::catchUp, poll, poll, TimeUnit.MILLISECONDS);
-		long heartbeat = this.sse.heartbeat().toMillis();
-		this.executor.scheduleAtFixedRate(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+		long check = Math.max(1, this.sse.heartbeat().toMillis() / 3);
+		this.executor.scheduleAtFixedRate(this::heartbeat, check, check, TimeUnit.MILLISECONDS);
 		logger.info("Notification hub starts after notification {}", newest);
 	}
 
@@ -181,10 +185,10 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * @param lastEventId the id of the last event the client saw, or null for a new
 	 * client
 	 * @param videoIds the videos to follow; all when empty
-	 * @param disconnect closes the client's connection, when it falls too far behind
+	 * @param client the client's connection
 	 * @return the events, without the connect comment
 	 */
-	Flux<ServerSentEvent<String>> subscribe(Long lastEventId, Set<String> videoIds, Runnable disconnect) {
+	Flux<byte[]> subscribe(Long lastEventId, Set<String> videoIds, Client client) {
 		if (this.closing) {
 			return Flux.empty();
 		}
@@ -195,17 +199,16 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 		if (lastEventId != null && lastEventId > known) {
 			// ahead of this instance (it came from another one) or unknown to the log
 			return this.reader.span()
-				.flatMapMany((span) -> (lastEventId <= span.newest())
-						? register(lastEventId, lastEventId, videoIds, disconnect)
-						: reset(lastEventId, span, videoIds, disconnect));
+				.flatMapMany(
+						(span) -> (lastEventId <= span.newest()) ? register(lastEventId, lastEventId, videoIds, client)
+								: reset(lastEventId, span, videoIds, client));
 		}
-		return register((lastEventId != null) ? lastEventId : -1, 0, videoIds, disconnect);
+		return register((lastEventId != null) ? lastEventId : -1, 0, videoIds, client);
 	}
 
-	private Flux<ServerSentEvent<String>> reset(long lastEventId, NotificationReader.Span span, Set<String> videoIds,
-			Runnable disconnect) {
+	private Flux<byte[]> reset(long lastEventId, NotificationReader.Span span, Set<String> videoIds, Client client) {
 		return Flux.defer(() -> {
-			Subscriber subscriber = new Subscriber(videoIds, 0, disconnect);
+			Subscriber subscriber = new Subscriber(videoIds, 0, client);
 			long at = add(subscriber);
 			return Flux.just(resetEvent(lastEventId, span, at)).concatWith(subscriber.live());
 		});
@@ -216,27 +219,26 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * @param replayAfter replay what follows this id, or -1 for nothing
 	 * @param skipUpTo pass on nothing up to this id
 	 * @param videoIds the videos
-	 * @param disconnect closes the client's connection
+	 * @param client the client's connection
 	 * @return the stream
 	 */
-	private Flux<ServerSentEvent<String>> register(long replayAfter, long skipUpTo, Set<String> videoIds,
-			Runnable disconnect) {
+	private Flux<byte[]> register(long replayAfter, long skipUpTo, Set<String> videoIds, Client client) {
 		return Flux.defer(() -> {
-			Subscriber subscriber = new Subscriber(videoIds, skipUpTo, disconnect);
-			List<ServerSentEvent<String>> replay = null;
+			Subscriber subscriber = new Subscriber(videoIds, skipUpTo, client);
+			List<byte[]> replay = null;
 			long at;
 			synchronized (this.lock) {
 				at = add(subscriber);
 				if (replayAfter >= 0 && replayAfter >= this.head - this.recent.size()) {
 					replay = new ArrayList<>();
 					for (Entry entry : this.recent) {
-						if (entry.seq() > replayAfter && subscriber.wants(entry)) {
+						if (entry.seq() > replayAfter && subscriber.follows(entry.videoId())) {
 							replay.add(entry.event());
 						}
 					}
 				}
 			}
-			Flux<ServerSentEvent<String>> missed;
+			Flux<byte[]> missed;
 			if (replayAfter < 0) {
 				missed = Flux.empty();
 			}
@@ -254,7 +256,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * What follows an id older than the hub keeps, read from the log; a {@code reset}
 	 * event when the log no longer has all of it.
 	 */
-	private Flux<ServerSentEvent<String>> fromLog(long after, long upTo, Set<String> videoIds) {
+	private Flux<byte[]> fromLog(long after, long upTo, Set<String> videoIds) {
 		return this.reader.span().flatMapMany((span) -> {
 			if (after < span.oldest() - 1) {
 				return Flux.just(resetEvent(after, span, upTo));
@@ -269,10 +271,10 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 		});
 	}
 
-	private ServerSentEvent<String> resetEvent(long lastEventId, NotificationReader.Span span, long at) {
+	private byte[] resetEvent(long lastEventId, NotificationReader.Span span, long at) {
 		String data = "{\"lastEventId\":" + lastEventId + ",\"oldestRetained\":" + span.oldest() + ",\"newest\":" + at
 				+ "}";
-		return ServerSentEvent.builder(data).event(RESET_EVENT_NAME).id(Long.toString(at)).build();
+		return frame(at, RESET_EVENT_NAME, data);
 	}
 
 	/**
@@ -283,18 +285,24 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 		return this.clients.get();
 	}
 
+	/**
+	 * Adds a subscriber, which takes what follows the current head.
+	 * @return the head
+	 */
 	private long add(Subscriber subscriber) {
 		synchronized (this.lock) {
-			this.subscribers.add(subscriber);
-			this.clients.set(this.subscribers.size());
+			subscriber.floor = Math.max(subscriber.floor, this.head);
+			this.groups.computeIfAbsent(subscriber.executor, (executor) -> ConcurrentHashMap.newKeySet())
+				.add(subscriber);
+			this.clients.incrementAndGet();
 			return this.head;
 		}
 	}
 
 	private void remove(Subscriber subscriber) {
-		synchronized (this.lock) {
-			this.subscribers.remove(subscriber);
-			this.clients.set(this.subscribers.size());
+		Set<Subscriber> group = this.groups.get(subscriber.executor);
+		if (group != null && group.remove(subscriber)) {
+			this.clients.decrementAndGet();
 		}
 	}
 
@@ -306,45 +314,47 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 		while (this.recent.size() > this.sse.replayBuffer()) {
 			this.recent.removeFirst();
 		}
-		List<Subscriber> behind = null;
-		for (Subscriber subscriber : this.subscribers) {
-			if (subscriber.wants(entry) && !subscriber.push(entry.event())) {
-				behind = (behind != null) ? behind : new ArrayList<>();
-				behind.add(subscriber);
-			}
-		}
-		cutOff(behind);
+		// handed over in id order with the lock held: each thread passes them on in
+		// that order
+		this.groups.forEach((executor, group) -> execute(executor, () -> deliver(group, entry, entry.event(), 0)));
 	}
 
+	/**
+	 * Sends the heartbeat comment to the clients that were sent nothing for a heartbeat
+	 * interval: a busy stream needs none, and idle ones are not all pinged at once.
+	 */
 	private void heartbeat() {
-		synchronized (this.lock) {
-			List<Subscriber> behind = null;
-			for (Subscriber subscriber : this.subscribers) {
-				if (!subscriber.push(HEARTBEAT)) {
-					behind = (behind != null) ? behind : new ArrayList<>();
-					behind.add(subscriber);
-				}
-			}
-			cutOff(behind);
-		}
+		long due = System.nanoTime() - this.sse.heartbeat().toNanos();
+		this.groups.forEach((executor, group) -> execute(executor, () -> deliver(group, null, HEARTBEAT, due)));
 	}
 
-	/** Called with the lock held. */
-	private void cutOff(List<Subscriber> behind) {
-		if (behind == null) {
-			return;
-		}
+	/**
+	 * Passes an event on to the subscribers of a group that want it, or a heartbeat to
+	 * those sent nothing since {@code idleSince}. Runs on the group's connection thread.
+	 */
+	private void deliver(Set<Subscriber> group, Entry entry, byte[] frame, long idleSince) {
 		int slow = 0;
-		for (Subscriber subscriber : behind) {
-			this.subscribers.remove(subscriber);
-			subscriber.cut();
-			slow += subscriber.behind ? 1 : 0;
+		for (Subscriber subscriber : group) {
+			boolean wanted = (entry != null) ? subscriber.wants(entry) : subscriber.lastSent - idleSince <= 0;
+			if (wanted && !subscriber.push(frame)) {
+				remove(subscriber);
+				subscriber.cut();
+				slow += subscriber.behind ? 1 : 0;
+			}
 		}
-		this.clients.set(this.subscribers.size());
 		if (slow > 0) {
 			logger.info(
 					"Disconnected {} SSE client(s) more than {} events behind; they resume after their last event id",
 					slow, this.sse.clientBuffer());
+		}
+	}
+
+	private static void execute(Executor executor, Runnable task) {
+		try {
+			executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// the connections' thread is shutting down: so are they
 		}
 	}
 
@@ -382,22 +392,45 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	private void closeStreams() {
 		this.closing = true;
 		synchronized (this.lock) {
-			for (Subscriber subscriber : this.subscribers) {
-				subscriber.complete();
-			}
-			this.subscribers.clear();
+			this.groups.forEach((executor, group) -> {
+				List<Subscriber> closed = List.copyOf(group);
+				group.clear();
+				execute(executor, () -> closed.forEach(Subscriber::complete));
+			});
 			this.clients.set(0);
 		}
 	}
 
-	private static ServerSentEvent<String> event(VideoNotification notification) {
-		return ServerSentEvent.builder(new String(EventJson.write(notification), StandardCharsets.UTF_8))
-			.id(Long.toString(notification.id()))
-			.event(EVENT_NAME)
-			.build();
+	private static byte[] event(VideoNotification notification) {
+		return frame(notification.id(), EVENT_NAME, new String(EventJson.write(notification), StandardCharsets.UTF_8));
 	}
 
-	private record Entry(long seq, String videoId, ServerSentEvent<String> event) {
+	/**
+	 * One event in the {@code text/event-stream} format, encoded once for every client.
+	 * @param id the event id
+	 * @param name the event name
+	 * @param json the data: JSON, which has no line break
+	 * @return the bytes
+	 */
+	private static byte[] frame(long id, String name, String json) {
+		return ("id:" + id + "\nevent:" + name + "\ndata:" + json + "\n\n").getBytes(StandardCharsets.UTF_8);
+	}
+
+	private record Entry(long seq, String videoId, byte[] event) {
+	}
+
+	/**
+	 * A client's connection.
+	 *
+	 * @param executor the thread that writes to it
+	 * @param disconnect closes it; null when it cannot be closed directly (the stream
+	 * then ends with an error instead)
+	 */
+	record Client(Executor executor, Runnable disconnect) {
+
+		/** A connection written from any thread, closed by ending its stream in error. */
+		static final Client ANY_THREAD = new Client(Runnable::run, null);
+
 	}
 
 	/**
@@ -407,39 +440,51 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 		private final Set<String> videoIds;
 
-		private final long skipUpTo;
-
-		private final Sinks.Many<ServerSentEvent<String>> sink = Sinks.many()
+		private final Sinks.Many<byte[]> sink = Sinks.many()
 			.unicast()
-			.onBackpressureBuffer(Queues.<ServerSentEvent<String>>unbounded(16).get());
+			.onBackpressureBuffer(Queues.<byte[]>unbounded(16).get());
 
-		private final Sinks.Empty<ServerSentEvent<String>> cut = Sinks.empty();
+		private final Sinks.Empty<byte[]> cut = Sinks.empty();
 
 		private final AtomicInteger waiting = new AtomicInteger();
 
+		private final Executor executor;
+
 		private final Runnable disconnect;
+
+		/** Pass on nothing up to this id: the client has it, or it was replayed. */
+		private volatile long floor;
 
 		private boolean behind;
 
-		Subscriber(Set<String> videoIds, long skipUpTo, Runnable disconnect) {
+		/** When the client was last sent something, by {@link System#nanoTime()}. */
+		private long lastSent = System.nanoTime();
+
+		Subscriber(Set<String> videoIds, long skipUpTo, Client client) {
 			this.videoIds = videoIds;
-			this.skipUpTo = skipUpTo;
-			this.disconnect = disconnect;
+			this.floor = skipUpTo;
+			this.executor = client.executor();
+			this.disconnect = client.disconnect();
 		}
 
 		boolean wants(Entry entry) {
-			return entry.seq() > this.skipUpTo && (this.videoIds.isEmpty() || this.videoIds.contains(entry.videoId()));
+			return entry.seq() > this.floor && follows(entry.videoId());
+		}
+
+		boolean follows(String videoId) {
+			return this.videoIds.isEmpty() || this.videoIds.contains(videoId);
 		}
 
 		/**
-		 * Queues an event for the client. Called with the hub's lock held.
+		 * Queues an event for the client. Called on the client's connection thread.
 		 * @return whether the client takes it; false when it is too far behind or gone
 		 */
-		boolean push(ServerSentEvent<String> event) {
+		boolean push(byte[] event) {
 			if (this.waiting.incrementAndGet() > NotificationHub.this.sse.clientBuffer()) {
 				this.behind = true;
 				return false;
 			}
+			this.lastSent = System.nanoTime();
 			return this.sink.tryEmitNext(event).isSuccess();
 		}
 
@@ -458,13 +503,12 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 			this.cut.tryEmitEmpty();
 		}
 
-		Flux<ServerSentEvent<String>> live() {
+		Flux<byte[]> live() {
 			return live(Flux.empty());
 		}
 
-		Flux<ServerSentEvent<String>> live(Flux<ServerSentEvent<String>> missed) {
-			Flux<ServerSentEvent<String>> queued = this.sink.asFlux()
-				.doOnNext((event) -> this.waiting.decrementAndGet());
+		Flux<byte[]> live(Flux<byte[]> missed) {
+			Flux<byte[]> queued = this.sink.asFlux().doOnNext((event) -> this.waiting.decrementAndGet());
 			return Flux.merge(missed.concatWith(queued), this.cut.asMono()).doFinally((signal) -> remove(this));
 		}
 

@@ -1,17 +1,20 @@
 package io.captionflow.gateway.notify;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerResponse;
 
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.AbstractServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,12 +24,12 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The Server-Sent Events stream browsers listen on: one {@code video-stats-updated} event
- * per notification, its id the notification id. A comment goes out at once on connect
- * (WebFlux sends no headers before the first element), with the {@code retry:} delay; a
- * heartbeat comment keeps proxies from closing an idle stream. A client that sends
- * {@code Last-Event-ID} (or {@code lastEventId}, for clients that cannot set headers)
- * first gets every notification after that id, then the live ones, or a {@code reset}
- * event when the log no longer holds them.
+ * per notification, its id the notification id, its data the notification as JSON. A
+ * comment goes out at once on connect (no headers go out before the first bytes), with
+ * the {@code retry:} delay; a heartbeat comment keeps proxies from closing an idle
+ * stream. A client that sends {@code Last-Event-ID} (or {@code lastEventId}, for clients
+ * that cannot set headers) first gets every notification after that id, then the live
+ * ones, or a {@code reset} event when the log no longer holds them.
  */
 @RestController
 class VideoStatsEvents {
@@ -41,20 +44,24 @@ class VideoStatsEvents {
 	}
 
 	@GetMapping(path = "/api/events/video-stats", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	Flux<ServerSentEvent<String>> videoStats(@RequestParam(name = "videoId", required = false) List<String> videoIds,
+	Mono<Void> videoStats(@RequestParam(name = "videoId", required = false) List<String> videoIds,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
 			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
 			ServerHttpResponse response) {
 		Long lastEventId = lastEventId((lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParam,
 				(lastEventIdHeader != null) ? "Last-Event-ID" : "lastEventId");
+		response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
 		response.getHeaders().setCacheControl("no-cache");
 		response.getHeaders().set("X-Accel-Buffering", "no");
 		Set<String> wanted = (videoIds != null) ? Set.copyOf(videoIds) : Set.of();
-		ServerSentEvent<String> hello = ServerSentEvent.<String>builder()
-			.comment("connected")
-			.retry(this.settings.retry())
-			.build();
-		return Flux.just(hello).concatWith(this.hub.subscribe(lastEventId, wanted, disconnect(response)));
+		byte[] hello = (":connected\nretry:" + this.settings.retry().toMillis() + "\n\n")
+			.getBytes(StandardCharsets.UTF_8);
+		DataBufferFactory buffers = response.bufferFactory();
+		// the frames are encoded once per notification, not once per client: each
+		// client's buffer wraps the same bytes
+		return response.writeWith(Flux.just(hello)
+			.concatWith(this.hub.subscribe(lastEventId, wanted, client(response)))
+			.map(buffers::wrap));
 	}
 
 	@GetMapping("/api/events/clients")
@@ -63,15 +70,19 @@ class VideoStatsEvents {
 	}
 
 	/**
-	 * Closes the client's connection on Reactor Netty; elsewhere the stream ends with an
-	 * error instead.
+	 * The client's connection: on Reactor Netty, its event loop, which the hub hands
+	 * notifications to, and a way to close it.
 	 */
-	private static Runnable disconnect(ServerHttpResponse response) {
+	private static NotificationHub.Client client(ServerHttpResponse response) {
 		if (response instanceof AbstractServerHttpResponse server
 				&& server.getNativeResponse() instanceof HttpServerResponse netty) {
-			return () -> netty.withConnection(Connection::dispose);
+			Executor[] loop = new Executor[1];
+			netty.withConnection((connection) -> loop[0] = connection.channel().eventLoop());
+			if (loop[0] != null) {
+				return new NotificationHub.Client(loop[0], () -> netty.withConnection(Connection::dispose));
+			}
 		}
-		return null;
+		return NotificationHub.Client.ANY_THREAD;
 	}
 
 	private static Long lastEventId(String value, String field) {
