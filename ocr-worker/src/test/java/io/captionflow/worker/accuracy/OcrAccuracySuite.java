@@ -1,0 +1,252 @@
+package io.captionflow.worker.accuracy;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.captionflow.worker.frames.FrameRange;
+import io.captionflow.worker.frames.FrameRangeDecoder;
+import io.captionflow.worker.image.GrayImage;
+import io.captionflow.worker.median.MedianFrame;
+import io.captionflow.worker.ocr.CaptionReader;
+import io.captionflow.worker.ocr.OcrProcessPool;
+import io.captionflow.worker.ocr.OcrText;
+import io.captionflow.worker.ocr.Segmentation;
+import io.captionflow.worker.ocr.TessdataFolders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OCR accuracy suite: burned-in captions of 2 to 60 characters in several fonts,
+ * sizes, colours and styles, over moving high-contrast backgrounds in real 1080p H.264
+ * videos, plus stretches with no caption and Chinese captions. Prints the character error
+ * rate (CER) of three ways of reading a caption: OCR of one frame, OCR of the median
+ * frame as it is, and the worker's pipeline; the junk characters each reads where there
+ * is no caption; and the pipeline's CER by reported confidence.
+ * <p>
+ * Run with {@code ./mvnw -pl ocr-worker verify -Paccuracy}.
+ */
+class OcrAccuracySuite {
+
+	private static final List<String> ENGLISH = List.of("OK", "Wait... what?", "It's 10:45 PM, Dr. Smith.",
+			"The quick brown fox jumps over 13 lazy dogs.", "Call 555-0199 before Friday (June 21st).",
+			"We shipped v2.4.1 at 99.9% uptime", "Don't forget: bring 3 apples & 2 pears.",
+			"Where were you on the night of May 5?", "\"Never,\" she said. \"Not again.\"",
+			"Room 404 is on the 4th floor, turn left.");
+
+	private static final List<String> CHINESE = List.of("你好", "我们明天早上八点见。", "这是一个测试字幕", "请不要忘记带上你的护照", "谢谢大家的支持！",
+			"今天天气很好", "第三章：新的开始", "他说：我马上就来");
+
+	private static final List<CaptionedVideo.Style> STYLES = List.of(
+			new CaptionedVideo.Style("DejaVu Sans", 48, Color.WHITE, true, false),
+			new CaptionedVideo.Style("DejaVu Serif", 56, new Color(255, 230, 40), true, false),
+			new CaptionedVideo.Style("DejaVu Sans", 40, Color.WHITE, false, true),
+			new CaptionedVideo.Style("DejaVu Sans Mono", 36, new Color(255, 230, 40), true, true),
+			new CaptionedVideo.Style("DejaVu Sans", 64, Color.WHITE, true, false),
+			new CaptionedVideo.Style("DejaVu Serif", 44, Color.WHITE, false, true));
+
+	/** Frames on screen: 0.8 s to 3 s at 25 fps. */
+	private static final int[] DURATIONS = { 20, 45, 25, 60, 75, 30 };
+
+	private static final int GAP = 20;
+
+	@TempDir
+	static Path work;
+
+	static OcrProcessPool pool;
+
+	static CaptionReader reader;
+
+	private final FrameRangeDecoder decoder = new FrameRangeDecoder();
+
+	@BeforeAll
+	static void startOcr() {
+		pool = new OcrProcessPool(new OcrProcessPool.Settings(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 128),
+				new TessdataFolders());
+		reader = new CaptionReader(pool);
+	}
+
+	@AfterAll
+	static void stopOcr() {
+		pool.close();
+	}
+
+	@Test
+	void printsCharacterErrorRatesPerMethodAndBackground() throws IOException {
+		Map<String, Tally[]> rows = new LinkedHashMap<>();
+		List<double[]> confidenceAndErrors = new ArrayList<>();
+		String only = System.getProperty("accuracy.backgrounds", "");
+		for (CaptionedVideo.Background background : CaptionedVideo.Background.values()) {
+			if (!only.isEmpty() && !only.toUpperCase(Locale.ROOT).contains(background.name())) {
+				continue;
+			}
+			rows.put("eng " + background.name().toLowerCase(Locale.ROOT),
+					measure(background, ENGLISH, "eng", "DejaVu", confidenceAndErrors));
+		}
+		rows.put("chi_sim life", measure(CaptionedVideo.Background.LIFE, CHINESE, "chi_sim", "WenQuanYi Micro Hei",
+				confidenceAndErrors));
+
+		StringBuilder table = new StringBuilder("\nOCR accuracy: character error rate (edits / characters)\n");
+		table.append(String.format("%-22s %8s %14s %14s %14s%n", "video", "captions", "single frame", "median+plain",
+				"pipeline"));
+		for (Map.Entry<String, Tally[]> row : rows.entrySet()) {
+			Tally[] tallies = row.getValue();
+			table.append(String.format("%-22s %8d %13.1f%% %13.1f%% %13.1f%%%n", row.getKey(), tallies[0].captions,
+					tallies[0].cer(), tallies[1].cer(), tallies[2].cer()));
+		}
+		table.append("Junk characters read where no caption is shown:\n");
+		for (Map.Entry<String, Tally[]> row : rows.entrySet()) {
+			Tally[] tallies = row.getValue();
+			table.append(String.format("%-22s %8d %14d %14d %14d%n", row.getKey(), tallies[0].free, tallies[0].junk,
+					tallies[1].junk, tallies[2].junk));
+		}
+		table.append("Pipeline CER by reported confidence:\n");
+		for (int[] band : new int[][] { { 0, 50 }, { 50, 70 }, { 70, 85 }, { 85, 101 } }) {
+			long edits = 0;
+			long characters = 0;
+			int captions = 0;
+			for (double[] sample : confidenceAndErrors) {
+				if (sample[0] >= band[0] && sample[0] < band[1]) {
+					edits += (long) sample[1];
+					characters += (long) sample[2];
+					captions++;
+				}
+			}
+			table.append(String.format("  confidence %3d-%3d: %3d captions, CER %5.1f%%%n", band[0],
+					Math.min(band[1], 100), captions, (characters == 0) ? 0 : 100.0 * edits / characters));
+		}
+		System.out.println(table);
+		assertThat(rows.values()).allSatisfy((tallies) -> assertThat(tallies[2].captions).isPositive());
+	}
+
+	/**
+	 * Renders one video and reads every caption and every stretch without one three ways.
+	 * @return tallies for single frame, median as is, and the pipeline
+	 */
+	private Tally[] measure(CaptionedVideo.Background background, List<String> texts, String language, String font,
+			List<double[]> confidenceAndErrors) throws IOException {
+		List<CaptionedVideo.Caption> captions = new ArrayList<>();
+		List<FrameRange> free = new ArrayList<>();
+		int frame = GAP;
+		for (int i = 0; i < texts.size(); i++) {
+			CaptionedVideo.Style style = STYLES.get(i % STYLES.size());
+			if (!font.startsWith("DejaVu")) {
+				style = new CaptionedVideo.Style(font, style.size(), style.fill(), style.outline(), style.box());
+			}
+			int duration = DURATIONS[i % DURATIONS.length];
+			captions.add(new CaptionedVideo.Caption(frame, frame + duration - 1, texts.get(i), style));
+			frame += duration;
+			free.add(new FrameRange(frame + 3, frame + GAP - 4));
+			frame += GAP;
+		}
+		Path video = work.resolve(background.name().toLowerCase(Locale.ROOT) + "-" + language + ".mp4");
+		CaptionedVideo.render(video, background, frame, captions);
+
+		Tally[] tallies = { new Tally(), new Tally(), new Tally() };
+		for (CaptionedVideo.Caption caption : captions) {
+			List<GrayImage> frames = this.decoder.decode(video, new FrameRange(caption.start(), caption.end()),
+					CaptionedVideo.CROP, 64);
+			GrayImage median = MedianFrame.of(frames);
+			String expected = caption.text();
+			dump(video, caption.start(), median, frames.get(frames.size() / 2));
+			tallies[0].add(expected, reader.read(frames.get(frames.size() / 2), language).text(), language);
+			tallies[1].add(expected, pool.recognise(median, language, Segmentation.BLOCK).text(), language);
+			OcrText read = reader.read(median, language);
+			int edits = tallies[2].add(expected, read.text(), language);
+			confidenceAndErrors.add(new double[] { read.confidence(), edits, normalize(expected, language).length() });
+		}
+		for (FrameRange range : free) {
+			List<GrayImage> frames = this.decoder.decode(video, range, CaptionedVideo.CROP, 64);
+			GrayImage median = MedianFrame.of(frames);
+			tallies[0].junk(reader.read(frames.get(frames.size() / 2), language).text(), language);
+			tallies[1].junk(pool.recognise(median, language, Segmentation.BLOCK).text(), language);
+			tallies[2].junk(reader.read(median, language).text(), language);
+		}
+		return tallies;
+	}
+
+	/**
+	 * With {@code -Daccuracy.dump=folder}, keeps the median and middle frame of each
+	 * caption.
+	 */
+	private static void dump(Path video, int start, GrayImage median, GrayImage middle) throws IOException {
+		String folder = System.getProperty("accuracy.dump");
+		if (folder != null) {
+			String name = video.getFileName().toString().replace(".mp4", "") + "-" + start;
+			java.nio.file.Files.createDirectories(Path.of(folder));
+			median.writePng(Path.of(folder, name + "-median.png"));
+			middle.writePng(Path.of(folder, name + "-frame.png"));
+		}
+	}
+
+	static String normalize(String text, String language) {
+		String collapsed = text.strip().replaceAll("\\s+", " ");
+		return language.startsWith("chi") ? collapsed.replace(" ", "") : collapsed;
+	}
+
+	/** Levenshtein distance over code points. */
+	static int distance(String a, String b) {
+		int[] x = a.codePoints().toArray();
+		int[] y = b.codePoints().toArray();
+		int[] previous = new int[y.length + 1];
+		int[] current = new int[y.length + 1];
+		for (int j = 0; j <= y.length; j++) {
+			previous[j] = j;
+		}
+		for (int i = 1; i <= x.length; i++) {
+			current[0] = i;
+			for (int j = 1; j <= y.length; j++) {
+				int substitution = previous[j - 1] + ((x[i - 1] == y[j - 1]) ? 0 : 1);
+				current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+			}
+			int[] swap = previous;
+			previous = current;
+			current = swap;
+		}
+		return previous[y.length];
+	}
+
+	/** Edits and characters of one method on one video. */
+	private static final class Tally {
+
+		int captions;
+
+		long edits;
+
+		long characters;
+
+		int free;
+
+		long junk;
+
+		int add(String expected, String read, String language) {
+			String truth = normalize(expected, language);
+			int edits = distance(truth, normalize(read, language));
+			this.captions++;
+			this.edits += edits;
+			this.characters += truth.codePointCount(0, truth.length());
+			return edits;
+		}
+
+		void junk(String read, String language) {
+			this.free++;
+			this.junk += normalize(read, language).replace(" ", "").codePoints().count();
+		}
+
+		double cer() {
+			return (this.characters == 0) ? 0 : 100.0 * this.edits / this.characters;
+		}
+
+	}
+
+}
