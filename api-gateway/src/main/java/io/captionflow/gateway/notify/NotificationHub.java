@@ -509,7 +509,12 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 		Flux<byte[]> live(Flux<byte[]> missed) {
 			Flux<byte[]> queued = this.sink.asFlux().doOnNext((event) -> this.waiting.decrementAndGet());
-			return Flux.merge(missed.concatWith(queued), this.cut.asMono()).doFinally((signal) -> remove(this));
+			Flux<byte[]> events = missed.concatWith(queued);
+			if (this.disconnect == null) {
+				// no connection to close: a client too far behind gets an error instead
+				events = Flux.merge(events, this.cut.asMono());
+			}
+			return events.doFinally((signal) -> remove(this));
 		}
 
 	}
