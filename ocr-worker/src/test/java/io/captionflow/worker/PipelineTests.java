@@ -76,7 +76,20 @@ class PipelineTests {
 			OcrText text = reader.read(MedianFrame.of(frames), "eng");
 			assertThat(text.text()).isEqualTo(caption.text());
 			assertThat(text.confidence()).isGreaterThan(50);
+			OcrText isolated = reader.read(frames, MedianFrame.of(frames), "eng");
+			assertThat(isolated.text()).isEqualTo(caption.text());
+			assertThat(isolated.confidence()).isGreaterThan(50);
 		}
+	}
+
+	@Test
+	void rangeWithoutACaptionReadsAsNothing() {
+		// between the two captions (frames 5-44 and 55-94) the box shows only moving
+		// texture
+		List<GrayImage> frames = this.decoder.decode(video, new FrameRange(46, 53), manifest.crop(), 64);
+		OcrText text = reader.read(frames, MedianFrame.of(frames), "eng");
+		assertThat(text.text()).isEmpty();
+		assertThat(text.confidence()).isZero();
 	}
 
 	@Test

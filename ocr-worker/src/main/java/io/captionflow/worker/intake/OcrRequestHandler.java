@@ -83,7 +83,7 @@ class OcrRequestHandler {
 			String imageLocation = this.media.derivedLocation(request.media(),
 					"caption-" + request.captionId() + ".png");
 			median.writePng(this.media.root().resolve(imageLocation));
-			OcrText text = this.reader.read(median, request.language());
+			OcrText text = this.reader.read(frames, median, request.language());
 			long end = System.nanoTime();
 			logger.info("Caption {} of video {} (revision {}): '{}' at {}% from {} frames in {} ms",
 					request.captionId(), request.videoId(), request.revision(), text.text(), text.confidence(),

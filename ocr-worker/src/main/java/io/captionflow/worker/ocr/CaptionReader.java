@@ -1,5 +1,7 @@
 package io.captionflow.worker.ocr;
 
+import java.util.List;
+
 import io.captionflow.worker.image.GrayImage;
 
 /**
@@ -27,6 +29,25 @@ public final class CaptionReader {
 	 * crashed or took too long
 	 */
 	public OcrText read(GrayImage median, String language) {
+		return recognise(median, language);
+	}
+
+	/**
+	 * Reads a caption from its frames: its text is isolated from the moving background
+	 * first ({@link TextIsolation}), and a range without a caption reads as nothing.
+	 * @param frames the caption's frames, cropped to the caption box
+	 * @param median their median frame
+	 * @param language Tesseract language, such as {@code eng} or {@code chi_sim}
+	 * @return the text, empty with confidence 0 when no caption was found
+	 * @throws OcrException when the language is not installed, or the engine failed,
+	 * crashed or took too long
+	 */
+	public OcrText read(List<GrayImage> frames, GrayImage median, String language) {
+		GrayImage text = TextIsolation.isolate(frames, median);
+		return (text != null) ? recognise(text, language) : new OcrText("", 0);
+	}
+
+	private OcrText recognise(GrayImage median, String language) {
 		Binarizer.Page page = Binarizer.prepare(median);
 		if (page == null) {
 			return new OcrText("", 0);

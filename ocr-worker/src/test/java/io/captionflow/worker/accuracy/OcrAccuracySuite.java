@@ -30,11 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The OCR accuracy suite: burned-in captions of 2 to 60 characters in several fonts,
  * sizes, colours and styles, over moving high-contrast backgrounds in real 1080p H.264
  * videos, plus stretches with no caption and Chinese captions. Prints the character error
- * rate (CER) of three ways of reading a caption: OCR of one frame, OCR of the median
- * frame as it is, and the worker's pipeline; the junk characters each reads where there
- * is no caption; and the pipeline's CER by reported confidence.
+ * rate (CER) of four ways of reading a caption: OCR of one frame, OCR of the median frame
+ * as it is, the median binarised whole (the worker's first pipeline), and the worker's
+ * pipeline with text isolation; the junk characters each reads where there is no caption;
+ * the worker's CER by reported confidence, and the time isolation and OCR take.
  * <p>
- * Run with {@code ./mvnw -pl ocr-worker verify -Paccuracy}.
+ * Run with {@code ./mvnw -pl ocr-worker verify -Paccuracy};
+ * {@code -Daccuracy.backgrounds=LIFE,CELLULAR} picks backgrounds,
+ * {@code -Daccuracy.dump=folder} keeps each caption's median and middle frame.
  */
 class OcrAccuracySuite {
 
@@ -69,6 +72,8 @@ class OcrAccuracySuite {
 
 	private final FrameRangeDecoder decoder = new FrameRangeDecoder();
 
+	private long isolationNanos;
+
 	@BeforeAll
 	static void startOcr() {
 		pool = new OcrProcessPool(new OcrProcessPool.Settings(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 128),
@@ -97,20 +102,20 @@ class OcrAccuracySuite {
 				confidenceAndErrors));
 
 		StringBuilder table = new StringBuilder("\nOCR accuracy: character error rate (edits / characters)\n");
-		table.append(String.format("%-22s %8s %14s %14s %14s%n", "video", "captions", "single frame", "median+plain",
-				"pipeline"));
+		table.append(String.format("%-22s %8s %14s %14s %14s %14s%n", "video", "captions", "single frame",
+				"median+plain", "median+binar.", "isolation"));
 		for (Map.Entry<String, Tally[]> row : rows.entrySet()) {
 			Tally[] tallies = row.getValue();
-			table.append(String.format("%-22s %8d %13.1f%% %13.1f%% %13.1f%%%n", row.getKey(), tallies[0].captions,
-					tallies[0].cer(), tallies[1].cer(), tallies[2].cer()));
+			table.append(String.format("%-22s %8d %13.1f%% %13.1f%% %13.1f%% %13.1f%%%n", row.getKey(),
+					tallies[0].captions, tallies[0].cer(), tallies[1].cer(), tallies[2].cer(), tallies[3].cer()));
 		}
 		table.append("Junk characters read where no caption is shown:\n");
 		for (Map.Entry<String, Tally[]> row : rows.entrySet()) {
 			Tally[] tallies = row.getValue();
-			table.append(String.format("%-22s %8d %14d %14d %14d%n", row.getKey(), tallies[0].free, tallies[0].junk,
-					tallies[1].junk, tallies[2].junk));
+			table.append(String.format("%-22s %8d %14d %14d %14d %14d%n", row.getKey(), tallies[0].free,
+					tallies[0].junk, tallies[1].junk, tallies[2].junk, tallies[3].junk));
 		}
-		table.append("Pipeline CER by reported confidence:\n");
+		table.append("Isolation CER by reported confidence:\n");
 		for (int[] band : new int[][] { { 0, 50 }, { 50, 70 }, { 70, 85 }, { 85, 101 } }) {
 			long edits = 0;
 			long characters = 0;
@@ -125,8 +130,10 @@ class OcrAccuracySuite {
 			table.append(String.format("  confidence %3d-%3d: %3d captions, CER %5.1f%%%n", band[0],
 					Math.min(band[1], 100), captions, (characters == 0) ? 0 : 100.0 * edits / characters));
 		}
+		table.append(String.format("Isolation and OCR: %.1f ms per caption on average%n",
+				this.isolationNanos / 1e6 / rows.values().stream().mapToInt((t) -> t[3].captions).sum()));
 		System.out.println(table);
-		assertThat(rows.values()).allSatisfy((tallies) -> assertThat(tallies[2].captions).isPositive());
+		assertThat(rows.values()).allSatisfy((tallies) -> assertThat(tallies[3].captions).isPositive());
 	}
 
 	/**
@@ -152,7 +159,7 @@ class OcrAccuracySuite {
 		Path video = work.resolve(background.name().toLowerCase(Locale.ROOT) + "-" + language + ".mp4");
 		CaptionedVideo.render(video, background, frame, captions);
 
-		Tally[] tallies = { new Tally(), new Tally(), new Tally() };
+		Tally[] tallies = { new Tally(), new Tally(), new Tally(), new Tally() };
 		for (CaptionedVideo.Caption caption : captions) {
 			List<GrayImage> frames = this.decoder.decode(video, new FrameRange(caption.start(), caption.end()),
 					CaptionedVideo.CROP, 64);
@@ -162,8 +169,13 @@ class OcrAccuracySuite {
 			tallies[0].add(expected, reader.read(frames.get(frames.size() / 2), language).text(), language);
 			tallies[1].add(expected, pool.recognise(median, language, Segmentation.BLOCK).text(), language);
 			OcrText read = reader.read(median, language);
-			int edits = tallies[2].add(expected, read.text(), language);
-			confidenceAndErrors.add(new double[] { read.confidence(), edits, normalize(expected, language).length() });
+			tallies[2].add(expected, read.text(), language);
+			long isolating = System.nanoTime();
+			OcrText isolated = reader.read(frames, median, language);
+			this.isolationNanos += System.nanoTime() - isolating;
+			int edits = tallies[3].add(expected, isolated.text(), language);
+			confidenceAndErrors
+				.add(new double[] { isolated.confidence(), edits, normalize(expected, language).length() });
 		}
 		for (FrameRange range : free) {
 			List<GrayImage> frames = this.decoder.decode(video, range, CaptionedVideo.CROP, 64);
@@ -171,6 +183,7 @@ class OcrAccuracySuite {
 			tallies[0].junk(reader.read(frames.get(frames.size() / 2), language).text(), language);
 			tallies[1].junk(pool.recognise(median, language, Segmentation.BLOCK).text(), language);
 			tallies[2].junk(reader.read(median, language).text(), language);
+			tallies[3].junk(reader.read(frames, median, language).text(), language);
 		}
 		return tallies;
 	}
