@@ -73,12 +73,13 @@ final class TextIsolation {
 			}
 		}
 		List<Component> glyphs = new ArrayList<>();
+		List<Component> dots = new ArrayList<>();
 		for (Component component : components(candidate, width, height)) {
 			if (isGlyph(component, height)) {
-				glyphs.add(component);
+				(isSolidSquare(component) ? dots : glyphs).add(component);
 			}
 		}
-		List<Component> text = line(glyphs);
+		List<Component> text = withDots(line(glyphs), dots);
 		int area = text.stream().mapToInt(Component::area).sum();
 		if (area < MIN_TEXT_AREA) {
 			return null;
@@ -97,13 +98,41 @@ final class TextIsolation {
 		if (c.area() < MIN_GLYPH_AREA) {
 			return false;
 		}
-		if (c.top() == 0 || c.bottom() == boxHeight - 1 || c.height() > boxHeight * 0.6) {
-			return false;
-		}
+		return !(c.top() == 0 || c.bottom() == boxHeight - 1 || c.height() > boxHeight * 0.6);
+	}
+
+	/**
+	 * A solid, square block: a cell of texture, or the dot of a period, colon or i. Such
+	 * blocks take no part in finding the line, and are kept only where a dot belongs.
+	 */
+	private static boolean isSolidSquare(Component c) {
 		double fill = (double) c.area() / (c.width() * c.height());
 		double aspect = (double) c.width() / c.height();
-		// a solid, square block is a cell of texture, not a stroke of a letter
-		return !(fill > 0.9 && aspect > 0.6 && aspect < 1.6 && c.height() > 4);
+		return fill > 0.9 && aspect > 0.6 && aspect < 1.6 && c.height() > 4;
+	}
+
+	/**
+	 * The line's glyphs with the dots that belong to it: small solid squares within the
+	 * line's height, from its first glyph to just after its last.
+	 */
+	private static List<Component> withDots(List<Component> line, List<Component> dots) {
+		if (line.isEmpty() || dots.isEmpty()) {
+			return line;
+		}
+		int top = line.stream().mapToInt(Component::top).min().orElse(0);
+		int bottom = line.stream().mapToInt(Component::bottom).max().orElse(0);
+		int left = line.stream().mapToInt(Component::left).min().orElse(0);
+		int right = line.stream().mapToInt(Component::right).max().orElse(0);
+		int lineHeight = bottom - top + 1;
+		int slack = Math.max(1, lineHeight / 5);
+		List<Component> text = new ArrayList<>(line);
+		for (Component dot : dots) {
+			if (dot.height() <= lineHeight * 0.4 && dot.top() >= top - slack && dot.bottom() <= bottom + slack
+					&& dot.left() >= left - slack && dot.right() <= right + lineHeight / 2) {
+				text.add(dot);
+			}
+		}
+		return text;
 	}
 
 	/**

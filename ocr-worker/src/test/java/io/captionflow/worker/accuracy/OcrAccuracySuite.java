@@ -74,6 +74,8 @@ class OcrAccuracySuite {
 
 	private long isolationNanos;
 
+	private final List<String> misses = new ArrayList<>();
+
 	@BeforeAll
 	static void startOcr() {
 		pool = new OcrProcessPool(new OcrProcessPool.Settings(1, Duration.ofSeconds(30), Duration.ofSeconds(30), 128),
@@ -132,6 +134,8 @@ class OcrAccuracySuite {
 		}
 		table.append(String.format("Isolation and OCR: %.1f ms per caption on average%n",
 				this.isolationNanos / 1e6 / rows.values().stream().mapToInt((t) -> t[3].captions).sum()));
+		table.append("Captions the worker's pipeline misread:\n");
+		this.misses.forEach((miss) -> table.append(miss).append('\n'));
 		System.out.println(table);
 		assertThat(rows.values()).allSatisfy((tallies) -> assertThat(tallies[3].captions).isPositive());
 	}
@@ -174,6 +178,11 @@ class OcrAccuracySuite {
 			OcrText isolated = reader.read(frames, median, language);
 			this.isolationNanos += System.nanoTime() - isolating;
 			int edits = tallies[3].add(expected, isolated.text(), language);
+			if (edits > 0) {
+				this.misses.add(String.format(
+						"  %s at frame %d (%d edits, confidence %.0f): expected \"%s\", read \"%s\"",
+						video.getFileName(), caption.start(), edits, isolated.confidence(), expected, isolated.text()));
+			}
 			confidenceAndErrors
 				.add(new double[] { isolated.confidence(), edits, normalize(expected, language).length() });
 		}
