@@ -6,13 +6,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 import io.captionflow.events.VideoNotification;
+import io.captionflow.gateway.AfterCommit;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.NoTransactionException;
-import org.springframework.transaction.reactive.TransactionSynchronization;
-import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 
 /**
  * Appends status changes to the notification log within the transaction that makes them.
@@ -61,19 +59,7 @@ public class NotificationLog {
 			.bind("at", OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
 		insert = (error != null) ? insert.bind("error", error) : insert.bindNull("error", String.class);
 		insert = (captionId != null) ? insert.bind("captionId", captionId) : insert.bindNull("captionId", Long.class);
-		return insert.fetch().rowsUpdated().then(wakeSequencerAfterCommit());
-	}
-
-	private Mono<Void> wakeSequencerAfterCommit() {
-		return TransactionSynchronizationManager.forCurrentTransaction().flatMap((transaction) -> {
-			transaction.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public Mono<Void> afterCommit() {
-					return Mono.fromRunnable(NotificationLog.this.sequencer::wake);
-				}
-			});
-			return Mono.<Void>empty();
-		}).onErrorResume(NoTransactionException.class, (ex) -> Mono.fromRunnable(this.sequencer::wake));
+		return insert.fetch().rowsUpdated().then(AfterCommit.run(this.sequencer::wake));
 	}
 
 }

@@ -9,13 +9,11 @@ import java.util.function.Function;
 
 import io.captionflow.events.EventJson;
 import io.captionflow.events.Topic;
+import io.captionflow.gateway.AfterCommit;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.NoTransactionException;
-import org.springframework.transaction.reactive.TransactionSynchronization;
-import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 
 /**
  * Appends events to the outbox inside the caller's transaction: they are published if and
@@ -34,27 +32,6 @@ public class Outbox {
 		this.db = db;
 		this.relay = relay;
 		this.clock = clock;
-	}
-
-	/**
-	 * Appends an event for a topic. The relay is woken when the transaction commits.
-	 * @param topic the topic
-	 * @param key the record key (the video id)
-	 * @param event the event
-	 * @param <V> the topic's value type
-	 * @return completion
-	 */
-	public <V> Mono<Void> append(Topic<String, V> topic, String key, V event) {
-		String payload = new String(EventJson.write(event), StandardCharsets.UTF_8);
-		return this.db
-			.sql("insert into outbox (topic, event_key, payload, created_at) values (:topic, :key, :payload, :at)")
-			.bind("topic", topic.name())
-			.bind("key", key)
-			.bind("payload", payload)
-			.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC))
-			.fetch()
-			.rowsUpdated()
-			.then(wakeRelayAfterCommit());
 	}
 
 	/**
@@ -86,7 +63,7 @@ public class Outbox {
 			insert = insert.bind("key" + i, key.apply(event))
 				.bind("payload" + i, new String(EventJson.write(event), StandardCharsets.UTF_8));
 		}
-		return insert.fetch().rowsUpdated().then(wakeRelayAfterCommit());
+		return insert.fetch().rowsUpdated().then(AfterCommit.run(this.relay::wake));
 	}
 
 	/**
@@ -114,7 +91,7 @@ public class Outbox {
 				.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC))
 				.fetch()
 				.rowsUpdated())
-			.then(wakeRelayAfterCommit());
+			.then(AfterCommit.run(this.relay::wake));
 	}
 
 	/**
@@ -136,18 +113,6 @@ public class Outbox {
 			.collectList()
 			.flatMap((ids) -> ids.isEmpty() ? Mono.just(0L)
 					: this.db.sql("delete from outbox where id in (:ids)").bind("ids", ids).fetch().rowsUpdated());
-	}
-
-	private Mono<Void> wakeRelayAfterCommit() {
-		return TransactionSynchronizationManager.forCurrentTransaction().flatMap((transaction) -> {
-			transaction.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public Mono<Void> afterCommit() {
-					return Mono.fromRunnable(Outbox.this.relay::wake);
-				}
-			});
-			return Mono.<Void>empty();
-		}).onErrorResume(NoTransactionException.class, (ex) -> Mono.fromRunnable(this.relay::wake));
 	}
 
 }
