@@ -9,7 +9,7 @@ export OMP_THREAD_LIMIT := 1
 MVN := ./mvnw -B --no-transfer-progress
 BENCH_CP = $$(ls benchmarks/target/benchmarks-*.jar):$$(cat benchmarks/target/benchmarks.classpath)
 
-.PHONY: run test build bench-saves bench-sse bench-median bench-worker clean deps check-jdk
+.PHONY: run test build bench-saves bench-sse bench-median bench-isolation bench-worker clean deps check-jdk
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { infra/bin/find-jdk.sh >/dev/null; exit 1; }
@@ -60,3 +60,7 @@ bench-median: build
 		io.captionflow.benchmarks.MedianStack benchmarks/target/median
 	@if python3 -c 'import numpy' 2>/dev/null; then python3 benchmarks/numpy_median.py benchmarks/target/median; \
 	else echo "numpy is not installed (apt-get install python3-numpy): no comparison"; fi
+
+## bench-isolation: JMH benchmark of text isolation on one 1080p caption (1920x200 box, 25 and 64 frames)
+bench-isolation: build
+	java -cp "$(BENCH_CP)" org.openjdk.jmh.Main TextIsolationBenchmark

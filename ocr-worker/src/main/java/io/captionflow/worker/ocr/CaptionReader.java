@@ -43,17 +43,25 @@ public final class CaptionReader {
 	 * crashed or took too long
 	 */
 	public OcrText read(List<GrayImage> frames, GrayImage median, String language) {
-		GrayImage text = TextIsolation.isolate(frames, median);
-		return (text != null) ? recognise(text, language) : new OcrText("", 0);
+		TextIsolation.Text text = TextIsolation.isolate(frames, median);
+		if (text == null) {
+			return new OcrText("", 0);
+		}
+		return recognise(text.image(), language, (text.lines() > 1) ? Segmentation.BLOCK : Segmentation.SINGLE_LINE);
 	}
 
 	private OcrText recognise(GrayImage median, String language) {
+		return recognise(median, language, null);
+	}
+
+	private OcrText recognise(GrayImage median, String language, Segmentation segmentation) {
 		Binarizer.Page page = Binarizer.prepare(median);
 		if (page == null) {
 			return new OcrText("", 0);
 		}
-		OcrText text = this.recognizer.recognise(page.image(), language, page.segmentation());
-		return new OcrText(CjkSpacing.removeSpacesBetweenIdeographs(text.text()), text.confidence());
+		OcrText text = this.recognizer.recognise(page.image(), language,
+				(segmentation != null) ? segmentation : page.segmentation());
+		return new OcrText(CjkSpacing.removeSpacesBetweenIdeographs(Punctuation.tidy(text.text())), text.confidence());
 	}
 
 }

@@ -1,32 +1,38 @@
 package io.captionflow.worker.ocr;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 import io.captionflow.worker.image.GrayImage;
 
 /**
- * Finds a burned-in caption's text in its median frame and returns it alone, black on
- * white, so that the moving texture behind it cannot decide the threshold or be read as
- * text.
+ * Finds a burned-in caption's text in its frames and returns it alone, black on white, so
+ * that the moving texture behind it cannot decide the threshold or be read as text.
  * <ol>
  * <li>Caption pixels stay put for the caption's whole range: a pixel whose value moves by
- * more than {@value #STABLE_RANGE} across the frames is background.</li>
+ * more than {@value #STABLE_DEVIATION} from its median in more than a tenth of the frames
+ * is background.</li>
  * <li>Caption fill is bright (white or yellow): of the stable pixels, those at least
  * {@value #BRIGHT} in the median are text candidates.</li>
  * <li>Candidates are grouped into connected components. Components touching the top or
  * bottom of the box, taller than most of it, or solid and square (cells of a grid, blocks
- * of texture) are not glyphs.</li>
+ * of texture) do not decide where the text is.</li>
  * <li>The glyphs of a caption share a line: the band where most glyph area lies, and in
- * it the longest run of glyphs without a wide gap, is the caption.</li>
+ * it the longest run of glyphs without a wide gap, is the caption's first line. A band
+ * just above or below it, with glyphs of the same height, is a second or third line.</li>
+ * <li>A caption has one fill colour, and its glyphs are drawn apart from whatever is
+ * behind them (an outline, a box, or the plain contrast of the fill): a component
+ * brighter or much dimmer than the caption's fill, or one less than
+ * {@value #MIN_CONTRAST} brighter than its rim {@value #RIM} px outside, is
+ * background.</li>
  * </ol>
  * Nothing left means no caption: the reader then says nothing rather than read noise.
  */
-final class TextIsolation {
+public final class TextIsolation {
 
-	static final int STABLE_RANGE = 40;
+	static final int STABLE_DEVIATION = 24;
 
 	static final int BRIGHT = 160;
 
@@ -34,71 +40,116 @@ final class TextIsolation {
 
 	private static final int MIN_TEXT_AREA = 60;
 
+	private static final int MAX_LINES = 3;
+
+	private static final int FILL_ABOVE = 10;
+
+	private static final int FILL_BELOW = 12;
+
+	private static final int PEAK_BELOW = 8;
+
+	private static final int RIM = 2;
+
+	private static final int MIN_CONTRAST = 40;
+
 	private TextIsolation() {
+	}
+
+	/**
+	 * The caption's text, isolated.
+	 *
+	 * @param image the text black on white, the size of the caption box
+	 * @param lines how many lines of text were found
+	 */
+	public record Text(GrayImage image, int lines) {
 	}
 
 	/**
 	 * Isolates the caption text.
 	 * @param frames the caption's frames, cropped to the caption box
 	 * @param median their median
-	 * @return the text black on white, the size of the box, or null when there is none
+	 * @return the text, or null when there is none
 	 */
-	static GrayImage isolate(List<GrayImage> frames, GrayImage median) {
+	public static Text isolate(List<GrayImage> frames, GrayImage median) {
 		int width = median.width();
 		int height = median.height();
 		byte[] mid = median.pixels();
-		boolean[] candidate = new boolean[mid.length];
-		if (frames.size() >= 3) {
-			byte[] low = frames.get(0).pixels().clone();
-			byte[] high = low.clone();
-			for (int f = 1; f < frames.size(); f++) {
-				byte[] pixels = frames.get(f).pixels();
-				for (int i = 0; i < pixels.length; i++) {
-					int v = pixels[i] & 0xFF;
-					if (v < (low[i] & 0xFF)) {
-						low[i] = pixels[i];
-					}
-					else if (v > (high[i] & 0xFF)) {
-						high[i] = pixels[i];
-					}
-				}
-			}
-			for (int i = 0; i < mid.length; i++) {
-				candidate[i] = (mid[i] & 0xFF) >= BRIGHT && (high[i] & 0xFF) - (low[i] & 0xFF) <= STABLE_RANGE;
-			}
-		}
-		else {
-			for (int i = 0; i < mid.length; i++) {
-				candidate[i] = (mid[i] & 0xFF) >= BRIGHT;
-			}
-		}
+		boolean[] candidate = candidates(frames, mid);
+		Labels labels = Labels.of(candidate, mid, width, height);
 		List<Component> glyphs = new ArrayList<>();
 		List<Component> dots = new ArrayList<>();
-		for (Component component : components(candidate, width, height)) {
+		for (Component component : labels.components) {
 			if (isGlyph(component, height)) {
 				(isSolidSquare(component) ? dots : glyphs).add(component);
 			}
 		}
-		List<Component> text = withDots(line(glyphs), dots);
+		List<List<Component>> lines = lines(glyphs);
+		List<Component> text = new ArrayList<>();
+		for (List<Component> line : lines) {
+			text.addAll(withDots(line, dots));
+		}
+		text = inFill(text, lines);
+		text.removeIf((c) -> c.brightness - rim(c, labels.label, mid, width, height) < MIN_CONTRAST);
 		int area = text.stream().mapToInt(Component::area).sum();
 		if (area < MIN_TEXT_AREA) {
 			return null;
 		}
-		byte[] out = new byte[mid.length];
-		Arrays.fill(out, (byte) 255);
+		boolean[] keep = new boolean[labels.components.size() + 1];
 		for (Component component : text) {
-			for (int i : component.pixels()) {
-				out[i] = 0;
+			keep[component.label] = true;
+		}
+		int[] label = labels.label;
+		byte[] out = new byte[mid.length];
+		for (int i = 0; i < out.length; i++) {
+			out[i] = keep[label[i]] ? 0 : (byte) 255;
+		}
+		long lineCount = lines.stream().filter((line) -> line.stream().anyMatch((c) -> keep[c.label])).count();
+		return new Text(new GrayImage(width, height, out), (int) lineCount);
+	}
+
+	/**
+	 * Pixels bright in the median that stay within {@value #STABLE_DEVIATION} of it in
+	 * all but a tenth of the frames (compression flickers now and then; moving texture
+	 * changes in most frames). With fewer than three frames, every bright pixel.
+	 */
+	private static boolean[] candidates(List<GrayImage> frames, byte[] mid) {
+		boolean[] candidate = new boolean[mid.length];
+		int[] bright = new int[mid.length];
+		int count = 0;
+		for (int i = 0; i < mid.length; i++) {
+			if ((mid[i] & 0xFF) >= BRIGHT) {
+				candidate[i] = true;
+				bright[count++] = i;
 			}
 		}
-		return new GrayImage(width, height, out);
+		if (frames.size() < 3) {
+			return candidate;
+		}
+		int[] unstable = new int[count];
+		for (GrayImage frame : frames) {
+			byte[] pixels = frame.pixels();
+			for (int k = 0; k < count; k++) {
+				int i = bright[k];
+				int d = (pixels[i] & 0xFF) - (mid[i] & 0xFF);
+				if (d > STABLE_DEVIATION || d < -STABLE_DEVIATION) {
+					unstable[k]++;
+				}
+			}
+		}
+		int allowed = frames.size() / 10;
+		for (int k = 0; k < count; k++) {
+			if (unstable[k] > allowed) {
+				candidate[bright[k]] = false;
+			}
+		}
+		return candidate;
 	}
 
 	private static boolean isGlyph(Component c, int boxHeight) {
-		if (c.area() < MIN_GLYPH_AREA) {
+		if (c.area < MIN_GLYPH_AREA) {
 			return false;
 		}
-		return !(c.top() == 0 || c.bottom() == boxHeight - 1 || c.height() > boxHeight * 0.6);
+		return !(c.top == 0 || c.bottom == boxHeight - 1 || c.height() > boxHeight * 0.6);
 	}
 
 	/**
@@ -106,9 +157,9 @@ final class TextIsolation {
 	 * blocks take no part in finding the line, and are kept only where a dot belongs.
 	 */
 	private static boolean isSolidSquare(Component c) {
-		double fill = (double) c.area() / (c.width() * c.height());
+		double fill = (double) c.area / (c.width() * c.height());
 		double aspect = (double) c.width() / c.height();
-		return fill > 0.9 && aspect > 0.6 && aspect < 1.6 && c.height() > 4;
+		return fill > 0.85 && aspect > 0.6 && aspect < 1.6 && c.height() > 4;
 	}
 
 	/**
@@ -127,8 +178,8 @@ final class TextIsolation {
 		int slack = Math.max(1, lineHeight / 5);
 		List<Component> text = new ArrayList<>(line);
 		for (Component dot : dots) {
-			if (dot.height() <= lineHeight * 0.4 && dot.top() >= top - slack && dot.bottom() <= bottom + slack
-					&& dot.left() >= left - slack && dot.right() <= right + lineHeight / 2) {
+			if (dot.height() <= lineHeight * 0.4 && dot.top >= top - slack && dot.bottom <= bottom + slack
+					&& dot.left >= left - slack && dot.right <= right + lineHeight) {
 				text.add(dot);
 			}
 		}
@@ -136,24 +187,104 @@ final class TextIsolation {
 	}
 
 	/**
-	 * The caption's glyphs: those in the band where most glyph area lies, then the
-	 * longest run of them without a gap wider than a few line heights.
+	 * The components of the caption's fill colour: the mean brightness of the glyph
+	 * holding the middle of the glyph area. A component brighter than that by more than
+	 * {@value #FILL_ABOVE} is background (brighter texture); so is one whose mean is
+	 * dimmer by more than {@value #FILL_BELOW} and whose brightest pixel is dimmer than
+	 * the glyphs' by more than {@value #PEAK_BELOW} (small glyphs, blurred, have a dimmer
+	 * mean but the same peak).
 	 */
-	private static List<Component> line(List<Component> glyphs) {
+	private static List<Component> inFill(List<Component> text, List<List<Component>> lines) {
+		List<Component> glyphs = lines.stream().flatMap(List::stream).toList();
 		if (glyphs.isEmpty()) {
-			return glyphs;
+			return text;
 		}
-		int[] heights = glyphs.stream().filter((c) -> c.area() >= 30).mapToInt(Component::height).sorted().toArray();
-		int lineHeight = (heights.length > 0) ? heights[heights.length / 2]
-				: glyphs.stream().mapToInt(Component::height).max().orElse(1);
+		int fill = weightedMedian(glyphs, Component::brightness);
+		int peak = weightedMedian(glyphs, Component::peak);
+		List<Component> kept = new ArrayList<>();
+		for (Component c : text) {
+			boolean brighter = c.brightness > fill + FILL_ABOVE;
+			boolean dimmer = c.brightness < fill - FILL_BELOW && c.peak < peak - PEAK_BELOW;
+			if (!brighter && !dimmer) {
+				kept.add(c);
+			}
+		}
+		return kept;
+	}
+
+	/** The value of the component holding the middle of the components' area. */
+	private static int weightedMedian(List<Component> components, ToIntFunction<Component> value) {
+		List<Component> sorted = new ArrayList<>(components);
+		sorted.sort(Comparator.comparingInt(value));
+		long total = sorted.stream().mapToLong(Component::area).sum();
+		long seen = 0;
+		for (Component c : sorted) {
+			seen += c.area;
+			if (seen * 2 >= total) {
+				return value.applyAsInt(c);
+			}
+		}
+		return value.applyAsInt(sorted.get(sorted.size() - 1));
+	}
+
+	/**
+	 * The caption's lines: the band where most glyph area lies, and in it the longest run
+	 * of glyphs without a gap wider than a few line heights; then, next to it, up to two
+	 * more such lines of glyphs of the same height.
+	 */
+	private static List<List<Component>> lines(List<Component> glyphs) {
+		if (glyphs.isEmpty()) {
+			return List.of();
+		}
+		int lineHeight = weightedMedianHeight(glyphs);
+		List<Component> remaining = new ArrayList<>(glyphs);
+		List<List<Component>> lines = new ArrayList<>();
+		List<Component> first = bestLine(remaining, lineHeight, Integer.MIN_VALUE, Integer.MAX_VALUE);
+		if (first.isEmpty()) {
+			return List.of();
+		}
+		lines.add(first);
+		remaining.removeAll(first);
+		int firstArea = first.stream().mapToInt(Component::area).sum();
+		int top = first.stream().mapToInt(Component::top).min().orElse(0);
+		int bottom = first.stream().mapToInt(Component::bottom).max().orElse(0);
+		while (lines.size() < MAX_LINES) {
+			List<Component> next = bestLine(remaining, lineHeight, top - 2 * lineHeight, bottom + 2 * lineHeight);
+			int area = next.stream().mapToInt(Component::area).sum();
+			if (next.isEmpty() || area * 4 < firstArea
+					|| Math.abs(weightedMedianHeight(next) - lineHeight) > lineHeight * 0.3) {
+				break;
+			}
+			lines.add(next);
+			remaining.removeAll(next);
+			top = Math.min(top, next.stream().mapToInt(Component::top).min().orElse(top));
+			bottom = Math.max(bottom, next.stream().mapToInt(Component::bottom).max().orElse(bottom));
+		}
+		lines.sort(Comparator.comparingInt((line) -> line.stream().mapToInt(Component::top).min().orElse(0)));
+		return lines;
+	}
+
+	/**
+	 * The height of the glyph holding the middle of all glyph area: cells of texture are
+	 * many but small, the caption's glyphs few but large.
+	 */
+	private static int weightedMedianHeight(List<Component> glyphs) {
+		return weightedMedian(glyphs, Component::height);
+	}
+
+	/**
+	 * The band, centred between {@code from} and {@code to}, where most glyph area lies,
+	 * and in it the run of glyphs with most area and no gap over three line heights.
+	 */
+	private static List<Component> bestLine(List<Component> glyphs, int lineHeight, int from, int to) {
 		int maxBottom = glyphs.stream().mapToInt(Component::bottom).max().orElse(0);
 		long[] areaByCentre = new long[maxBottom + 2];
 		for (Component c : glyphs) {
-			areaByCentre[(c.top() + c.bottom()) / 2] += c.area();
+			areaByCentre[(c.top + c.bottom) / 2] += c.area;
 		}
-		int best = 0;
-		long bestArea = -1;
-		for (int y = 0; y < areaByCentre.length; y++) {
+		int best = -1;
+		long bestArea = 0;
+		for (int y = Math.max(0, from); y < Math.min(areaByCentre.length, to); y++) {
 			long sum = 0;
 			for (int d = Math.max(0, y - lineHeight / 2); d <= Math.min(areaByCentre.length - 1,
 					y + lineHeight / 2); d++) {
@@ -164,11 +295,14 @@ final class TextIsolation {
 				best = y;
 			}
 		}
+		if (best < 0) {
+			return List.of();
+		}
 		int bandTop = best - (int) Math.round(lineHeight * 1.2);
 		int bandBottom = best + (int) Math.round(lineHeight * 1.2);
 		List<Component> band = new ArrayList<>();
 		for (Component c : glyphs) {
-			if (c.top() >= bandTop && c.bottom() <= bandBottom) {
+			if (c.top >= bandTop && c.bottom <= bandBottom) {
 				band.add(c);
 			}
 		}
@@ -179,7 +313,7 @@ final class TextIsolation {
 		int runArea = 0;
 		int runRight = Integer.MIN_VALUE;
 		for (Component c : band) {
-			if (!run.isEmpty() && c.left() - runRight > 3 * lineHeight) {
+			if (!run.isEmpty() && c.left - runRight > 3 * lineHeight) {
 				if (runArea > bestRunArea) {
 					bestRun = run;
 					bestRunArea = runArea;
@@ -189,68 +323,108 @@ final class TextIsolation {
 				runRight = Integer.MIN_VALUE;
 			}
 			run.add(c);
-			runArea += c.area();
-			runRight = Math.max(runRight, c.right());
+			runArea += c.area;
+			runRight = Math.max(runRight, c.right);
 		}
 		return (runArea > bestRunArea) ? run : bestRun;
 	}
 
-	/** 8-connected components of the set pixels. */
-	private static List<Component> components(boolean[] set, int width, int height) {
-		int[] label = new int[set.length];
-		List<Component> found = new ArrayList<>();
-		int[] stack = new int[set.length];
-		int next = 1;
-		for (int start = 0; start < set.length; start++) {
-			if (!set[start] || label[start] != 0) {
-				continue;
-			}
-			int size = 0;
-			stack[size++] = start;
-			label[start] = next;
-			List<Integer> pixels = new ArrayList<>();
-			int left = width;
-			int right = -1;
-			int top = height;
-			int bottom = -1;
-			while (size > 0) {
-				int i = stack[--size];
-				pixels.add(i);
-				int x = i % width;
-				int y = i / width;
-				left = Math.min(left, x);
-				right = Math.max(right, x);
-				top = Math.min(top, y);
-				bottom = Math.max(bottom, y);
-				for (int dy = -1; dy <= 1; dy++) {
+	/**
+	 * The mean brightness just outside a component: of the pixels {@value #RIM} px out
+	 * from each of its edge pixels, across the edge.
+	 */
+	static int rim(Component c, int[] label, byte[] mid, int width, int height) {
+		long sum = 0;
+		int count = 0;
+		for (int y = c.top; y <= c.bottom; y++) {
+			for (int x = c.left; x <= c.right; x++) {
+				int i = y * width + x;
+				if (label[i] != c.label) {
+					continue;
+				}
+				for (int d = 0; d < 4; d++) {
+					int dx = (d == 0) ? 1 : (d == 1) ? -1 : 0;
+					int dy = (d == 2) ? 1 : (d == 3) ? -1 : 0;
+					int nx = x + dx;
 					int ny = y + dy;
-					if (ny < 0 || ny >= height) {
+					if (nx < 0 || ny < 0 || nx >= width || ny >= height || label[ny * width + nx] == c.label) {
 						continue;
 					}
-					for (int dx = -1; dx <= 1; dx++) {
-						int nx = x + dx;
-						if (nx < 0 || nx >= width) {
-							continue;
-						}
-						int n = ny * width + nx;
-						if (set[n] && label[n] == 0) {
-							label[n] = next;
-							stack[size++] = n;
-						}
+					int ox = x + RIM * dx;
+					int oy = y + RIM * dy;
+					if (ox >= 0 && oy >= 0 && ox < width && oy < height && label[oy * width + ox] != c.label) {
+						sum += mid[oy * width + ox] & 0xFF;
+						count++;
 					}
 				}
 			}
-			found.add(new Component(pixels.stream().mapToInt(Integer::intValue).toArray(), left, top, right, bottom));
-			next++;
 		}
-		return found;
+		return (count == 0) ? 0 : (int) (sum / count);
 	}
 
-	private record Component(int[] pixels, int left, int top, int right, int bottom) {
+	/** 8-connected components of the set pixels, with their labels. */
+	private static final class Labels {
 
-		int area() {
-			return this.pixels.length;
+		final int[] label;
+
+		final List<Component> components = new ArrayList<>();
+
+		private Labels(int[] label) {
+			this.label = label;
 		}
+
+		static Labels of(boolean[] set, byte[] mid, int width, int height) {
+			Labels labels = new Labels(new int[set.length]);
+			int[] label = labels.label;
+			int[] stack = new int[set.length];
+			for (int start = 0; start < set.length; start++) {
+				if (!set[start] || label[start] != 0) {
+					continue;
+				}
+				int next = labels.components.size() + 1;
+				int size = 0;
+				stack[size++] = start;
+				label[start] = next;
+				int area = 0;
+				long brightness = 0;
+				int peak = 0;
+				int left = width;
+				int right = -1;
+				int top = height;
+				int bottom = -1;
+				while (size > 0) {
+					int i = stack[--size];
+					area++;
+					brightness += mid[i] & 0xFF;
+					peak = Math.max(peak, mid[i] & 0xFF);
+					int y = i / width;
+					int x = i - y * width;
+					left = Math.min(left, x);
+					right = Math.max(right, x);
+					top = Math.min(top, y);
+					bottom = Math.max(bottom, y);
+					int y0 = Math.max(0, y - 1);
+					int y1 = Math.min(height - 1, y + 1);
+					int x0 = Math.max(0, x - 1);
+					int x1 = Math.min(width - 1, x + 1);
+					for (int ny = y0; ny <= y1; ny++) {
+						for (int n = ny * width + x0, end = ny * width + x1; n <= end; n++) {
+							if (set[n] && label[n] == 0) {
+								label[n] = next;
+								stack[size++] = n;
+							}
+						}
+					}
+				}
+				labels.components
+					.add(new Component(next, area, (int) (brightness / area), peak, left, top, right, bottom));
+			}
+			return labels;
+		}
+
+	}
+
+	private record Component(int label, int area, int brightness, int peak, int left, int top, int right, int bottom) {
 
 		int width() {
 			return this.right - this.left + 1;

@@ -6,13 +6,16 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Rectangle;
 import java.awt.Shape;
+import java.awt.font.FontRenderContext;
 import java.awt.font.TextLayout;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.captionflow.events.CropBox;
@@ -29,16 +32,19 @@ import org.bytedeco.javacv.Java2DFrameConverter;
  * device, whose library needs PulseAudio's client library; drawing them here needs
  * nothing.)
  */
-final class CaptionedVideo {
+public final class CaptionedVideo {
 
-	static final int WIDTH = 1920;
+	public static final int WIDTH = 1920;
 
-	static final int HEIGHT = 1080;
+	public static final int HEIGHT = 1080;
 
-	static final int FPS = 25;
+	public static final int FPS = 25;
 
 	/** Where captions are drawn, and what the worker is asked to read. */
-	static final CropBox CROP = new CropBox(0, 860, 1920, 200);
+	public static final CropBox CROP = new CropBox(0, 860, 1920, 200);
+
+	/** Wider captions are wrapped in two lines. */
+	public static final int MAX_LINE_WIDTH = 1600;
 
 	private CaptionedVideo() {
 	}
@@ -46,7 +52,7 @@ final class CaptionedVideo {
 	/**
 	 * A moving background.
 	 */
-	enum Background {
+	public enum Background {
 
 		/** Zooming into the Mandelbrot set: colourful, detailed, always moving. */
 		MANDELBROT,
@@ -73,7 +79,7 @@ final class CaptionedVideo {
 	 * @param outline whether the text has a dark outline
 	 * @param box whether the text sits on a translucent dark box
 	 */
-	record Style(String font, int size, Color fill, boolean outline, boolean box) {
+	public record Style(String font, int size, Color fill, boolean outline, boolean box) {
 	}
 
 	/**
@@ -84,7 +90,7 @@ final class CaptionedVideo {
 	 * @param text the text
 	 * @param style how it is drawn
 	 */
-	record Caption(int start, int end, String text, Style style) {
+	public record Caption(int start, int end, String text, Style style) {
 	}
 
 	/**
@@ -95,7 +101,7 @@ final class CaptionedVideo {
 	 * @param captions the captions
 	 * @throws IOException when it cannot be written
 	 */
-	static void render(Path file, Background background, int frames, List<Caption> captions) throws IOException {
+	public static void render(Path file, Background background, int frames, List<Caption> captions) throws IOException {
 		try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), WIDTH, HEIGHT, 0);
 				Java2DFrameConverter toFrame = new Java2DFrameConverter()) {
 			recorder.setFormat("mp4");
@@ -276,13 +282,9 @@ final class CaptionedVideo {
 
 	private static void drawCaption(Graphics2D g, Caption caption) {
 		Style style = caption.style();
-		Font font = new Font(style.font(), Font.BOLD, style.size());
-		TextLayout layout = new TextLayout(caption.text(), font, g.getFontRenderContext());
-		float x = CROP.x() + (CROP.width() - (float) layout.getAdvance()) / 2;
-		float y = CROP.y() + (CROP.height() + layout.getAscent() - layout.getDescent()) / 2;
-		Shape outline = layout.getOutline(AffineTransform.getTranslateInstance(x, y));
+		List<Shape> lines = outlines(caption, g.getFontRenderContext());
 		if (style.box()) {
-			Rectangle2D bounds = outline.getBounds2D();
+			Rectangle2D bounds = union(lines);
 			Graphics2D box = (Graphics2D) g.create();
 			box.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.6f));
 			box.setColor(Color.BLACK);
@@ -290,14 +292,73 @@ final class CaptionedVideo {
 					bounds.getHeight() + 20));
 			box.dispose();
 		}
-		if (style.outline()) {
-			g.setStroke(
-					new BasicStroke(Math.max(3, style.size() / 10f), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-			g.setColor(Color.BLACK);
-			g.draw(outline);
+		for (Shape outline : lines) {
+			if (style.outline()) {
+				g.setStroke(new BasicStroke(Math.max(3, style.size() / 10f), BasicStroke.CAP_ROUND,
+						BasicStroke.JOIN_ROUND));
+				g.setColor(Color.BLACK);
+				g.draw(outline);
+			}
+			g.setColor(style.fill());
+			g.fill(outline);
 		}
-		g.setColor(style.fill());
-		g.fill(outline);
+	}
+
+	/**
+	 * Where a caption's glyphs are drawn, relative to the caption box (without outline).
+	 * @param caption the caption
+	 * @return the bounds of its glyphs
+	 */
+	public static Rectangle textBounds(Caption caption) {
+		Rectangle2D bounds = union(outlines(caption, new FontRenderContext(null, true, false)));
+		return new Rectangle((int) Math.floor(bounds.getX()) - CROP.x(), (int) Math.floor(bounds.getY()) - CROP.y(),
+				(int) Math.ceil(bounds.getWidth()) + 1, (int) Math.ceil(bounds.getHeight()) + 1);
+	}
+
+	/**
+	 * The outline of each line of a caption, centred in the caption box. A caption wider
+	 * than {@value #MAX_LINE_WIDTH} px is wrapped at the space nearest its middle, as
+	 * subtitle renderers do; a newline in the text starts a line too.
+	 */
+	private static List<Shape> outlines(Caption caption, FontRenderContext context) {
+		Font font = new Font(caption.style().font(), Font.BOLD, caption.style().size());
+		List<String> texts = new ArrayList<>(List.of(caption.text().split("\n")));
+		if (texts.size() == 1 && new TextLayout(texts.get(0), font, context).getAdvance() > MAX_LINE_WIDTH) {
+			String text = texts.get(0);
+			int middle = text.length() / 2;
+			int split = middle;
+			for (int d = 0; d < middle; d++) {
+				if (text.charAt(middle - d) == ' ') {
+					split = middle - d;
+					break;
+				}
+				if (text.charAt(middle + d) == ' ') {
+					split = middle + d;
+					break;
+				}
+			}
+			texts = List.of(text.substring(0, split), text.substring(split + 1));
+		}
+		float lineGap = caption.style().size() * 1.2f;
+		List<TextLayout> layouts = texts.stream().map((text) -> new TextLayout(text, font, context)).toList();
+		TextLayout first = layouts.get(0);
+		float blockHeight = first.getAscent() + first.getDescent() + lineGap * (layouts.size() - 1);
+		float baseline = CROP.y() + (CROP.height() - blockHeight) / 2 + first.getAscent();
+		List<Shape> outlines = new ArrayList<>();
+		for (TextLayout layout : layouts) {
+			float x = CROP.x() + (CROP.width() - (float) layout.getAdvance()) / 2;
+			outlines.add(layout.getOutline(AffineTransform.getTranslateInstance(x, baseline)));
+			baseline += lineGap;
+		}
+		return outlines;
+	}
+
+	private static Rectangle2D union(List<Shape> shapes) {
+		Rectangle2D bounds = shapes.get(0).getBounds2D();
+		for (Shape shape : shapes) {
+			bounds = bounds.createUnion(shape.getBounds2D());
+		}
+		return bounds;
 	}
 
 }

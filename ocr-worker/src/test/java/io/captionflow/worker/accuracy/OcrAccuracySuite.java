@@ -2,6 +2,7 @@ package io.captionflow.worker.accuracy;
 
 import java.awt.Color;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import io.captionflow.worker.ocr.OcrProcessPool;
 import io.captionflow.worker.ocr.OcrText;
 import io.captionflow.worker.ocr.Segmentation;
 import io.captionflow.worker.ocr.TessdataFolders;
+import io.captionflow.worker.ocr.TextIsolation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,10 +47,11 @@ class OcrAccuracySuite {
 			"The quick brown fox jumps over 13 lazy dogs.", "Call 555-0199 before Friday (June 21st).",
 			"We shipped v2.4.1 at 99.9% uptime", "Don't forget: bring 3 apples & 2 pears.",
 			"Where were you on the night of May 5?", "\"Never,\" she said. \"Not again.\"",
-			"Room 404 is on the 4th floor, turn left.");
+			"Room 404 is on the 4th floor, turn left.", "She left at 6 a.m.\nand was back by noon.", "No!",
+			"Meet me at the station at 7:30, and bring both tickets!");
 
 	private static final List<String> CHINESE = List.of("你好", "我们明天早上八点见。", "这是一个测试字幕", "请不要忘记带上你的护照", "谢谢大家的支持！",
-			"今天天气很好", "第三章：新的开始", "他说：我马上就来");
+			"今天天气很好", "第三章：新的开始", "他说：我马上就来", "第一行字幕\n第二行也在这里");
 
 	private static final List<CaptionedVideo.Style> STYLES = List.of(
 			new CaptionedVideo.Style("DejaVu Sans", 48, Color.WHITE, true, false),
@@ -56,7 +59,9 @@ class OcrAccuracySuite {
 			new CaptionedVideo.Style("DejaVu Sans", 40, Color.WHITE, false, true),
 			new CaptionedVideo.Style("DejaVu Sans Mono", 36, new Color(255, 230, 40), true, true),
 			new CaptionedVideo.Style("DejaVu Sans", 64, Color.WHITE, true, false),
-			new CaptionedVideo.Style("DejaVu Serif", 44, Color.WHITE, false, true));
+			new CaptionedVideo.Style("DejaVu Serif", 44, Color.WHITE, false, true),
+			new CaptionedVideo.Style("Liberation Sans", 52, Color.WHITE, true, false),
+			new CaptionedVideo.Style("Liberation Serif", 40, new Color(255, 230, 40), false, true));
 
 	/** Frames on screen: 0.8 s to 3 s at 25 fps. */
 	private static final int[] DURATIONS = { 20, 45, 25, 60, 75, 30 };
@@ -73,6 +78,8 @@ class OcrAccuracySuite {
 	private final FrameRangeDecoder decoder = new FrameRangeDecoder();
 
 	private long isolationNanos;
+
+	private final List<Double> isolationAlone = new ArrayList<>();
 
 	private final List<String> misses = new ArrayList<>();
 
@@ -109,12 +116,12 @@ class OcrAccuracySuite {
 		for (Map.Entry<String, Tally[]> row : rows.entrySet()) {
 			Tally[] tallies = row.getValue();
 			table.append(String.format("%-22s %8d %13.1f%% %13.1f%% %13.1f%% %13.1f%%%n", row.getKey(),
-					tallies[0].captions, tallies[0].cer(), tallies[1].cer(), tallies[2].cer(), tallies[3].cer()));
+					tallies[3].captions, tallies[0].cer(), tallies[1].cer(), tallies[2].cer(), tallies[3].cer()));
 		}
 		table.append("Junk characters read where no caption is shown:\n");
 		for (Map.Entry<String, Tally[]> row : rows.entrySet()) {
 			Tally[] tallies = row.getValue();
-			table.append(String.format("%-22s %8d %14d %14d %14d %14d%n", row.getKey(), tallies[0].free,
+			table.append(String.format("%-22s %8d %14d %14d %14d %14d%n", row.getKey(), tallies[3].free,
 					tallies[0].junk, tallies[1].junk, tallies[2].junk, tallies[3].junk));
 		}
 		table.append("Isolation CER by reported confidence:\n");
@@ -132,9 +139,13 @@ class OcrAccuracySuite {
 			table.append(String.format("  confidence %3d-%3d: %3d captions, CER %5.1f%%%n", band[0],
 					Math.min(band[1], 100), captions, (characters == 0) ? 0 : 100.0 * edits / characters));
 		}
+		List<Double> alone = this.isolationAlone.stream().sorted().toList();
+		table.append(
+				String.format("Isolation alone (1920x200 box, 20-75 frames): p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
+						alone.get(alone.size() / 2), alone.get(alone.size() * 95 / 100), alone.get(alone.size() - 1)));
 		table.append(String.format("Isolation and OCR: %.1f ms per caption on average%n",
 				this.isolationNanos / 1e6 / rows.values().stream().mapToInt((t) -> t[3].captions).sum()));
-		table.append("Captions the worker's pipeline misread:\n");
+		table.append("Captions the worker's pipeline misread, and text it read where there was none:\n");
 		this.misses.forEach((miss) -> table.append(miss).append('\n'));
 		System.out.println(table);
 		assertThat(rows.values()).allSatisfy((tallies) -> assertThat(tallies[3].captions).isPositive());
@@ -160,8 +171,13 @@ class OcrAccuracySuite {
 			free.add(new FrameRange(frame + 3, frame + GAP - 4));
 			frame += GAP;
 		}
-		Path video = work.resolve(background.name().toLowerCase(Locale.ROOT) + "-" + language + ".mp4");
-		CaptionedVideo.render(video, background, frame, captions);
+		String kept = System.getProperty("accuracy.videos");
+		Path folder = (kept != null) ? Files.createDirectories(Path.of(kept)) : work;
+		Path video = folder.resolve(background.name().toLowerCase(Locale.ROOT) + "-" + language + ".mp4");
+		if (kept == null || !Files.exists(video)) {
+			CaptionedVideo.render(video, background, frame, captions);
+		}
+		boolean baselines = !Boolean.getBoolean("accuracy.isolationOnly");
 
 		Tally[] tallies = { new Tally(), new Tally(), new Tally(), new Tally() };
 		for (CaptionedVideo.Caption caption : captions) {
@@ -169,11 +185,15 @@ class OcrAccuracySuite {
 					CaptionedVideo.CROP, 64);
 			GrayImage median = MedianFrame.of(frames);
 			String expected = caption.text();
-			dump(video, caption.start(), median, frames.get(frames.size() / 2));
-			tallies[0].add(expected, reader.read(frames.get(frames.size() / 2), language).text(), language);
-			tallies[1].add(expected, pool.recognise(median, language, Segmentation.BLOCK).text(), language);
-			OcrText read = reader.read(median, language);
-			tallies[2].add(expected, read.text(), language);
+			long isolationStart = System.nanoTime();
+			TextIsolation.Text text = TextIsolation.isolate(frames, median);
+			this.isolationAlone.add((System.nanoTime() - isolationStart) / 1e6);
+			dump(video, caption.start(), median, frames.get(frames.size() / 2), text);
+			if (baselines) {
+				tallies[0].add(expected, reader.read(frames.get(frames.size() / 2), language).text(), language);
+				tallies[1].add(expected, pool.recognise(median, language, Segmentation.BLOCK).text(), language);
+				tallies[2].add(expected, reader.read(median, language).text(), language);
+			}
 			long isolating = System.nanoTime();
 			OcrText isolated = reader.read(frames, median, language);
 			this.isolationNanos += System.nanoTime() - isolating;
@@ -189,10 +209,17 @@ class OcrAccuracySuite {
 		for (FrameRange range : free) {
 			List<GrayImage> frames = this.decoder.decode(video, range, CaptionedVideo.CROP, 64);
 			GrayImage median = MedianFrame.of(frames);
-			tallies[0].junk(reader.read(frames.get(frames.size() / 2), language).text(), language);
-			tallies[1].junk(pool.recognise(median, language, Segmentation.BLOCK).text(), language);
-			tallies[2].junk(reader.read(median, language).text(), language);
-			tallies[3].junk(reader.read(frames, median, language).text(), language);
+			if (baselines) {
+				tallies[0].junk(reader.read(frames.get(frames.size() / 2), language).text(), language);
+				tallies[1].junk(pool.recognise(median, language, Segmentation.BLOCK).text(), language);
+				tallies[2].junk(reader.read(median, language).text(), language);
+			}
+			OcrText junk = reader.read(frames, median, language);
+			tallies[3].junk(junk.text(), language);
+			if (!junk.text().isBlank()) {
+				this.misses.add(String.format("  %s frames %d-%d, no caption (confidence %.0f): read \"%s\"",
+						video.getFileName(), range.start(), range.end(), junk.confidence(), junk.text()));
+			}
 		}
 		return tallies;
 	}
@@ -201,13 +228,17 @@ class OcrAccuracySuite {
 	 * With {@code -Daccuracy.dump=folder}, keeps the median and middle frame of each
 	 * caption.
 	 */
-	private static void dump(Path video, int start, GrayImage median, GrayImage middle) throws IOException {
+	private static void dump(Path video, int start, GrayImage median, GrayImage middle, TextIsolation.Text isolated)
+			throws IOException {
 		String folder = System.getProperty("accuracy.dump");
 		if (folder != null) {
 			String name = video.getFileName().toString().replace(".mp4", "") + "-" + start;
-			java.nio.file.Files.createDirectories(Path.of(folder));
+			Files.createDirectories(Path.of(folder));
 			median.writePng(Path.of(folder, name + "-median.png"));
 			middle.writePng(Path.of(folder, name + "-frame.png"));
+			if (isolated != null) {
+				isolated.image().writePng(Path.of(folder, name + "-isolated.png"));
+			}
 		}
 	}
 
