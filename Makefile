@@ -25,12 +25,13 @@ build: check-jdk deps
 run: build
 	@infra/bin/run.sh
 
-## test: the whole suite (unit, integration and end-to-end tests)
-# the tests also read Simplified Chinese, rendered with a CJK font; the gateway's integration
-# tests run on H2 and again on a local PostgreSQL (Debian's, installed and started when missing)
+## test: the whole suite (unit, integration and end-to-end tests, and the OCR accuracy suite)
+# the tests also read Simplified Chinese, rendered with a CJK font, and Liberation fonts; the
+# gateway's integration tests run on H2 and again on a local PostgreSQL (Debian's, installed
+# and started when missing); the accuracy suite (profile accuracy) prints its CER table
 test: check-jdk
-	@infra/bin/system-deps.sh tesseract-ocr-chi-sim fonts-wqy-microhei
-	postgres=$$(infra/bin/postgres.sh) && $(MVN) verify -Dpostgres.tests=$$postgres
+	@infra/bin/system-deps.sh tesseract-ocr-chi-sim fonts-wqy-microhei fonts-liberation
+	postgres=$$(infra/bin/postgres.sh) && $(MVN) verify -Paccuracy -Dpostgres.tests=$$postgres
 
 ## clean: remove build output and local data (Kafka log, database, rendered media)
 clean: check-jdk

@@ -15,7 +15,8 @@ import java.util.UUID;
  * @param revision the caption revision of the request
  * @param status whether OCR produced a result
  * @param text the text read, empty when there was none; null on error
- * @param confidence mean word confidence, 0 to 100; null on error
+ * @param confidence the confidence of the least certain word, 0 to 100 (below 80: check
+ * this caption); null on error
  * @param error why it failed; null when complete
  * @param framesUsed how many frames went into the median
  * @param medianImage location of the median image under the media root; null when none
@@ -48,7 +49,7 @@ public record FlowCompleted(int schemaVersion, UUID eventId, UUID requestId, Str
 	 * A successful completion.
 	 * @param request the request
 	 * @param text the text read
-	 * @param confidence mean word confidence
+	 * @param confidence the confidence of the least certain word, 0 to 100
 	 * @param framesUsed frames in the median
 	 * @param medianImage median image location under the media root
 	 * @param timings where the time went

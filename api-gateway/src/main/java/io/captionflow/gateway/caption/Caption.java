@@ -15,7 +15,8 @@ import java.time.Instant;
  * @param textPending whether the text awaits review
  * @param notes the annotator's notes on the text
  * @param captionOcr the OCR text, null until OCR completed
- * @param captionOcrConfidence OCR mean word confidence, 0 to 100
+ * @param captionOcrConfidence OCR confidence in the least certain word, 0 to 100; below
+ * 80 means "check this"
  * @param captionOcrStatus {@code idle}, {@code queued}, {@code processing},
  * {@code completed} or {@code error}
  * @param captionOcrError why OCR failed

@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import com.sun.jna.Pointer;
 import io.captionflow.worker.image.GrayImage;
 import net.sourceforge.tess4j.ITessAPI.TessBaseAPI;
+import net.sourceforge.tess4j.ITessAPI.TessPageIteratorLevel;
+import net.sourceforge.tess4j.ITessAPI.TessResultIterator;
 import net.sourceforge.tess4j.TessAPI;
 import net.sourceforge.tess4j.util.LoadLibs;
 
@@ -60,7 +62,7 @@ public final class TesseractEngine implements TextRecognizer {
 	 * @param tessdata the folder holding the language's models
 	 * @param language the language
 	 * @param segmentation one line or a block
-	 * @return the text and its mean word confidence
+	 * @return the text and the confidence of its least certain word
 	 */
 	OcrText recognise(GrayImage page, Path tessdata, String language, Segmentation segmentation) {
 		TessBaseAPI engine = engine(tessdata, language);
@@ -75,12 +77,34 @@ public final class TesseractEngine implements TextRecognizer {
 		}
 		try {
 			String text = textPointer.getString(0, StandardCharsets.UTF_8.name()).strip();
-			int confidence = this.api.TessBaseAPIMeanTextConf(engine);
-			return new OcrText(text, text.isEmpty() ? 0 : Math.max(0, confidence));
+			return new OcrText(text, text.isEmpty() ? 0 : weakestWord(engine));
 		}
 		finally {
 			this.api.TessDeleteText(textPointer);
 			this.api.TessBaseAPIClear(engine);
+		}
+	}
+
+	/**
+	 * The confidence of the least certain word: a caption is only as right as its worst
+	 * word, and one misread word among ten sure ones is what a reviewer must find.
+	 */
+	private double weakestWord(TessBaseAPI engine) {
+		TessResultIterator words = this.api.TessBaseAPIGetIterator(engine);
+		if (words == null) {
+			return 0;
+		}
+		try {
+			float weakest = 100;
+			do {
+				weakest = Math.min(weakest,
+						this.api.TessResultIteratorConfidence(words, TessPageIteratorLevel.RIL_WORD));
+			}
+			while (this.api.TessResultIteratorNext(words, TessPageIteratorLevel.RIL_WORD) != 0);
+			return Math.max(0, weakest);
+		}
+		finally {
+			this.api.TessResultIteratorDelete(words);
 		}
 	}
 

@@ -13,7 +13,7 @@ public interface TextRecognizer extends AutoCloseable {
 	 * @param language Tesseract language, such as {@code eng}, {@code chi_sim} or
 	 * {@code eng+chi_sim}
 	 * @param segmentation one line or a block
-	 * @return the text and its mean word confidence
+	 * @return the text and the confidence of its least certain word
 	 * @throws OcrException when the language is not installed, the engine failed or
 	 * crashed, or it took too long
 	 */

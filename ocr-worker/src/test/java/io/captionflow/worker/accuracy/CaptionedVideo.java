@@ -78,8 +78,22 @@ public final class CaptionedVideo {
 	 * @param fill the text colour
 	 * @param outline whether the text has a dark outline
 	 * @param box whether the text sits on a translucent dark box
+	 * @param bold whether the font is bold
 	 */
-	public record Style(String font, int size, Color fill, boolean outline, boolean box) {
+	public record Style(String font, int size, Color fill, boolean outline, boolean box, boolean bold) {
+
+		/**
+		 * A bold style.
+		 * @param font the font family
+		 * @param size the font size in pixels
+		 * @param fill the text colour
+		 * @param outline whether the text has a dark outline
+		 * @param box whether the text sits on a translucent dark box
+		 */
+		public Style(String font, int size, Color fill, boolean outline, boolean box) {
+			this(font, size, fill, outline, box, true);
+		}
+
 	}
 
 	/**
@@ -321,7 +335,8 @@ public final class CaptionedVideo {
 	 * subtitle renderers do; a newline in the text starts a line too.
 	 */
 	private static List<Shape> outlines(Caption caption, FontRenderContext context) {
-		Font font = new Font(caption.style().font(), Font.BOLD, caption.style().size());
+		Font font = new Font(caption.style().font(), caption.style().bold() ? Font.BOLD : Font.PLAIN,
+				caption.style().size());
 		List<String> texts = new ArrayList<>(List.of(caption.text().split("\n")));
 		if (texts.size() == 1 && new TextLayout(texts.get(0), font, context).getAdvance() > MAX_LINE_WIDTH) {
 			String text = texts.get(0);

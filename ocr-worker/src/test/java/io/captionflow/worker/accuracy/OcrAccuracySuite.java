@@ -29,17 +29,25 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OCR accuracy suite: burned-in captions of 2 to 60 characters in several fonts,
- * sizes, colours and styles, over moving high-contrast backgrounds in real 1080p H.264
- * videos, plus stretches with no caption and Chinese captions. Prints the character error
- * rate (CER) of four ways of reading a caption: OCR of one frame, OCR of the median frame
- * as it is, the median binarised whole (the worker's first pipeline), and the worker's
- * pipeline with text isolation; the junk characters each reads where there is no caption;
- * the worker's CER by reported confidence, and the time isolation and OCR take.
+ * The OCR accuracy suite: burned-in captions of 2 to 55 characters, one and two lines, in
+ * DejaVu and Liberation fonts, 36 to 64 px, white and yellow, with and without outline
+ * and translucent box, 0.8 to 3 s on screen, over moving high-contrast backgrounds in
+ * real 1080p H.264 videos, plus stretches with no caption and Chinese captions. Prints
+ * the character error rate (CER) of four ways of reading a caption: OCR of one frame, OCR
+ * of the median frame as it is, the median binarised whole (the worker's first pipeline),
+ * and the worker's pipeline with text isolation; the junk characters each reads where
+ * there is no caption; how the worker's errors vary with its reported confidence, and the
+ * time isolation takes. Then asserts the targets: CER at most 2 % in English and 1 % in
+ * Chinese, no junk.
  * <p>
- * Run with {@code ./mvnw -pl ocr-worker verify -Paccuracy};
- * {@code -Daccuracy.backgrounds=LIFE,CELLULAR} picks backgrounds,
- * {@code -Daccuracy.dump=folder} keeps each caption's median and middle frame.
+ * The stress videos (smaller, thinner text without outline or box, 0.4 to 1.2 s) are
+ * beyond what the targets promise; they are there to show what low confidence means.
+ * <p>
+ * Run with {@code ./mvnw -pl ocr-worker verify -Paccuracy} ({@code make test} does);
+ * {@code -Daccuracy.isolationOnly=true} skips the three older methods,
+ * {@code -Daccuracy.videos=folder} keeps the rendered videos and reuses them,
+ * {@code -Daccuracy.dump=folder} keeps each caption's median, middle frame and isolated
+ * text as PNG.
  */
 class OcrAccuracySuite {
 
@@ -63,10 +71,31 @@ class OcrAccuracySuite {
 			new CaptionedVideo.Style("Liberation Sans", 52, Color.WHITE, true, false),
 			new CaptionedVideo.Style("Liberation Serif", 40, new Color(255, 230, 40), false, true));
 
+	private static final List<CaptionedVideo.Style> CHINESE_STYLES = STYLES.stream()
+		.map((style) -> new CaptionedVideo.Style("WenQuanYi Micro Hei", style.size(), style.fill(), style.outline(),
+				style.box()))
+		.toList();
+
+	private static final List<CaptionedVideo.Style> STRESS_STYLES = List.of(
+			new CaptionedVideo.Style("DejaVu Sans", 30, Color.WHITE, false, false, false),
+			new CaptionedVideo.Style("Liberation Serif", 32, new Color(255, 230, 40), false, false, false),
+			new CaptionedVideo.Style("DejaVu Sans", 28, Color.WHITE, true, false, true),
+			new CaptionedVideo.Style("Liberation Sans", 30, Color.WHITE, false, true, false));
+
 	/** Frames on screen: 0.8 s to 3 s at 25 fps. */
 	private static final int[] DURATIONS = { 20, 45, 25, 60, 75, 30 };
 
+	/** Frames on screen: 0.4 s to 1.2 s. */
+	private static final int[] STRESS_DURATIONS = { 10, 20, 12, 30 };
+
 	private static final int GAP = 20;
+
+	private static final double MAX_ENGLISH_CER = 2.0;
+
+	private static final double MAX_CHINESE_CER = 1.0;
+
+	/** The confidence below which the page asks to check a caption. */
+	private static final int CHECK_BELOW = 80;
 
 	@TempDir
 	static Path work;
@@ -77,11 +106,32 @@ class OcrAccuracySuite {
 
 	private final FrameRangeDecoder decoder = new FrameRangeDecoder();
 
-	private long isolationNanos;
+	private long readingNanos;
 
 	private final List<Double> isolationAlone = new ArrayList<>();
 
+	private final List<Sample> samples = new ArrayList<>();
+
 	private final List<String> misses = new ArrayList<>();
+
+	/**
+	 * One rendered video.
+	 *
+	 * @param name the row's name
+	 * @param background what moves behind the captions
+	 * @param texts the captions
+	 * @param language the Tesseract language
+	 * @param styles how captions are drawn, in turn
+	 * @param durations how long they are shown, in turn
+	 * @param target whether the targets hold for it
+	 */
+	private record Video(String name, CaptionedVideo.Background background, List<String> texts, String language,
+			List<CaptionedVideo.Style> styles, int[] durations, boolean target) {
+	}
+
+	/** One caption read by the worker's pipeline. */
+	private record Sample(double confidence, int edits, int characters) {
+	}
 
 	@BeforeAll
 	static void startOcr() {
@@ -96,88 +146,119 @@ class OcrAccuracySuite {
 	}
 
 	@Test
-	void printsCharacterErrorRatesPerMethodAndBackground() throws IOException {
-		Map<String, Tally[]> rows = new LinkedHashMap<>();
-		List<double[]> confidenceAndErrors = new ArrayList<>();
-		String only = System.getProperty("accuracy.backgrounds", "");
+	void readsCaptionsOverMovingTextureWithinTheTargets() throws IOException {
+		List<Video> videos = new ArrayList<>();
 		for (CaptionedVideo.Background background : CaptionedVideo.Background.values()) {
-			if (!only.isEmpty() && !only.toUpperCase(Locale.ROOT).contains(background.name())) {
-				continue;
-			}
-			rows.put("eng " + background.name().toLowerCase(Locale.ROOT),
-					measure(background, ENGLISH, "eng", "DejaVu", confidenceAndErrors));
+			videos.add(new Video("eng " + background.name().toLowerCase(Locale.ROOT), background, ENGLISH, "eng",
+					STYLES, DURATIONS, true));
 		}
-		rows.put("chi_sim life", measure(CaptionedVideo.Background.LIFE, CHINESE, "chi_sim", "WenQuanYi Micro Hei",
-				confidenceAndErrors));
+		videos.add(new Video("chi_sim life", CaptionedVideo.Background.LIFE, CHINESE, "chi_sim", CHINESE_STYLES,
+				DURATIONS, true));
+		videos.add(new Video("stress mandelbrot", CaptionedVideo.Background.MANDELBROT, ENGLISH, "eng", STRESS_STYLES,
+				STRESS_DURATIONS, false));
+		videos.add(new Video("stress scrolling", CaptionedVideo.Background.SCROLLING, ENGLISH, "eng", STRESS_STYLES,
+				STRESS_DURATIONS, false));
+		String only = System.getProperty("accuracy.videos.only", "");
+		Map<Video, Tally[]> rows = new LinkedHashMap<>();
+		for (Video video : videos) {
+			if (only.isEmpty() || video.name().contains(only)) {
+				rows.put(video, measure(video));
+			}
+		}
+		System.out.println(table(rows));
+		for (Map.Entry<Video, Tally[]> row : rows.entrySet()) {
+			Tally pipeline = row.getValue()[3];
+			if (row.getKey().target()) {
+				double target = row.getKey().language().startsWith("chi") ? MAX_CHINESE_CER : MAX_ENGLISH_CER;
+				assertThat(pipeline.cer()).as("CER of %s", row.getKey().name()).isLessThanOrEqualTo(target);
+				assertThat(pipeline.junk).as("junk characters in %s", row.getKey().name()).isZero();
+			}
+		}
+		List<Sample> sure = this.samples.stream().filter((sample) -> sample.confidence() >= CHECK_BELOW).toList();
+		List<Sample> unsure = this.samples.stream().filter((sample) -> sample.confidence() < CHECK_BELOW).toList();
+		assertThat(exactlyRight(sure))
+			.as("captions read with confidence %d or more that are exactly right", CHECK_BELOW)
+			.isGreaterThanOrEqualTo(0.9);
+		if (!unsure.isEmpty()) {
+			assertThat(exactlyRight(unsure)).as("captions to check are more often wrong than those not to check")
+				.isLessThan(exactlyRight(sure));
+		}
+	}
 
+	private static double exactlyRight(List<Sample> samples) {
+		return (double) samples.stream().filter((sample) -> sample.edits() == 0).count() / samples.size();
+	}
+
+	private String table(Map<Video, Tally[]> rows) {
 		StringBuilder table = new StringBuilder("\nOCR accuracy: character error rate (edits / characters)\n");
 		table.append(String.format("%-22s %8s %14s %14s %14s %14s%n", "video", "captions", "single frame",
 				"median+plain", "median+binar.", "isolation"));
-		for (Map.Entry<String, Tally[]> row : rows.entrySet()) {
+		for (Map.Entry<Video, Tally[]> row : rows.entrySet()) {
 			Tally[] tallies = row.getValue();
-			table.append(String.format("%-22s %8d %13.1f%% %13.1f%% %13.1f%% %13.1f%%%n", row.getKey(),
+			table.append(String.format("%-22s %8d %13.1f%% %13.1f%% %13.1f%% %13.1f%%%n", row.getKey().name(),
 					tallies[3].captions, tallies[0].cer(), tallies[1].cer(), tallies[2].cer(), tallies[3].cer()));
 		}
 		table.append("Junk characters read where no caption is shown:\n");
-		for (Map.Entry<String, Tally[]> row : rows.entrySet()) {
+		for (Map.Entry<Video, Tally[]> row : rows.entrySet()) {
 			Tally[] tallies = row.getValue();
-			table.append(String.format("%-22s %8d %14d %14d %14d %14d%n", row.getKey(), tallies[3].free,
+			table.append(String.format("%-22s %8d %14d %14d %14d %14d%n", row.getKey().name(), tallies[3].free,
 					tallies[0].junk, tallies[1].junk, tallies[2].junk, tallies[3].junk));
 		}
-		table.append("Isolation CER by reported confidence:\n");
-		for (int[] band : new int[][] { { 0, 50 }, { 50, 70 }, { 70, 85 }, { 85, 101 } }) {
-			long edits = 0;
-			long characters = 0;
-			int captions = 0;
-			for (double[] sample : confidenceAndErrors) {
-				if (sample[0] >= band[0] && sample[0] < band[1]) {
-					edits += (long) sample[1];
-					characters += (long) sample[2];
-					captions++;
-				}
-			}
-			table.append(String.format("  confidence %3d-%3d: %3d captions, CER %5.1f%%%n", band[0],
-					Math.min(band[1], 100), captions, (characters == 0) ? 0 : 100.0 * edits / characters));
+		table.append("The pipeline's errors by reported confidence (all videos):\n");
+		for (int[] band : new int[][] { { 0, 50 }, { 50, 70 }, { 70, 80 }, { 80, 90 }, { 90, 101 } }) {
+			List<Sample> in = this.samples.stream()
+				.filter((sample) -> sample.confidence() >= band[0] && sample.confidence() < band[1])
+				.toList();
+			long edits = in.stream().mapToLong(Sample::edits).sum();
+			long characters = in.stream().mapToLong(Sample::characters).sum();
+			long exact = in.stream().filter((sample) -> sample.edits() == 0).count();
+			table.append(String.format("  confidence %3d-%3d: %3d captions, %3.0f%% exactly right, CER %5.1f%%%n",
+					band[0], Math.min(band[1], 100), in.size(), in.isEmpty() ? 0 : 100.0 * exact / in.size(),
+					(characters == 0) ? 0 : 100.0 * edits / characters));
 		}
+		List<Sample> unsure = this.samples.stream().filter((sample) -> sample.confidence() < CHECK_BELOW).toList();
+		table.append(String.format(
+				"  below %d (\"check this\"): %d captions, %d of them misread; at or above: %d of %d misread%n",
+				CHECK_BELOW, unsure.size(), unsure.stream().filter((sample) -> sample.edits() > 0).count(),
+				this.samples.stream()
+					.filter((sample) -> sample.confidence() >= CHECK_BELOW && sample.edits() > 0)
+					.count(),
+				this.samples.size() - unsure.size()));
 		List<Double> alone = this.isolationAlone.stream().sorted().toList();
-		table.append(
-				String.format("Isolation alone (1920x200 box, 20-75 frames): p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
-						alone.get(alone.size() / 2), alone.get(alone.size() * 95 / 100), alone.get(alone.size() - 1)));
+		table.append(String.format(
+				"Isolation alone (1920x200 box, up to 64 frames, measured in passing): p50 %.1f ms, p95 %.1f ms%n",
+				alone.get(alone.size() / 2), alone.get(alone.size() * 95 / 100)));
 		table.append(String.format("Isolation and OCR: %.1f ms per caption on average%n",
-				this.isolationNanos / 1e6 / rows.values().stream().mapToInt((t) -> t[3].captions).sum()));
+				this.readingNanos / 1e6 / this.samples.size()));
 		table.append("Captions the worker's pipeline misread, and text it read where there was none:\n");
 		this.misses.forEach((miss) -> table.append(miss).append('\n'));
-		System.out.println(table);
-		assertThat(rows.values()).allSatisfy((tallies) -> assertThat(tallies[3].captions).isPositive());
+		return table.toString();
 	}
 
 	/**
-	 * Renders one video and reads every caption and every stretch without one three ways.
-	 * @return tallies for single frame, median as is, and the pipeline
+	 * Renders one video and reads every caption and every stretch without one four ways.
+	 * @return tallies for single frame, median as is, median binarised, and the pipeline
 	 */
-	private Tally[] measure(CaptionedVideo.Background background, List<String> texts, String language, String font,
-			List<double[]> confidenceAndErrors) throws IOException {
+	private Tally[] measure(Video spec) throws IOException {
 		List<CaptionedVideo.Caption> captions = new ArrayList<>();
 		List<FrameRange> free = new ArrayList<>();
 		int frame = GAP;
-		for (int i = 0; i < texts.size(); i++) {
-			CaptionedVideo.Style style = STYLES.get(i % STYLES.size());
-			if (!font.startsWith("DejaVu")) {
-				style = new CaptionedVideo.Style(font, style.size(), style.fill(), style.outline(), style.box());
-			}
-			int duration = DURATIONS[i % DURATIONS.length];
-			captions.add(new CaptionedVideo.Caption(frame, frame + duration - 1, texts.get(i), style));
+		for (int i = 0; i < spec.texts().size(); i++) {
+			CaptionedVideo.Style style = spec.styles().get(i % spec.styles().size());
+			int duration = spec.durations()[i % spec.durations().length];
+			captions.add(new CaptionedVideo.Caption(frame, frame + duration - 1, spec.texts().get(i), style));
 			frame += duration;
 			free.add(new FrameRange(frame + 3, frame + GAP - 4));
 			frame += GAP;
 		}
 		String kept = System.getProperty("accuracy.videos");
 		Path folder = (kept != null) ? Files.createDirectories(Path.of(kept)) : work;
-		Path video = folder.resolve(background.name().toLowerCase(Locale.ROOT) + "-" + language + ".mp4");
+		Path video = folder.resolve(spec.name().replace(' ', '-') + ".mp4");
 		if (kept == null || !Files.exists(video)) {
-			CaptionedVideo.render(video, background, frame, captions);
+			CaptionedVideo.render(video, spec.background(), frame, captions);
 		}
 		boolean baselines = !Boolean.getBoolean("accuracy.isolationOnly");
+		String language = spec.language();
 
 		Tally[] tallies = { new Tally(), new Tally(), new Tally(), new Tally() };
 		for (CaptionedVideo.Caption caption : captions) {
@@ -194,17 +275,17 @@ class OcrAccuracySuite {
 				tallies[1].add(expected, pool.recognise(median, language, Segmentation.BLOCK).text(), language);
 				tallies[2].add(expected, reader.read(median, language).text(), language);
 			}
-			long isolating = System.nanoTime();
-			OcrText isolated = reader.read(frames, median, language);
-			this.isolationNanos += System.nanoTime() - isolating;
-			int edits = tallies[3].add(expected, isolated.text(), language);
+			long reading = System.nanoTime();
+			OcrText read = reader.read(frames, median, language);
+			this.readingNanos += System.nanoTime() - reading;
+			int edits = tallies[3].add(expected, read.text(), language);
 			if (edits > 0) {
-				this.misses.add(String.format(
-						"  %s at frame %d (%d edits, confidence %.0f): expected \"%s\", read \"%s\"",
-						video.getFileName(), caption.start(), edits, isolated.confidence(), expected, isolated.text()));
+				this.misses
+					.add(String.format("  %s at frame %d (%d edits, confidence %.0f): expected \"%s\", read \"%s\"",
+							video.getFileName(), caption.start(), edits, read.confidence(), expected, read.text()));
 			}
-			confidenceAndErrors
-				.add(new double[] { isolated.confidence(), edits, normalize(expected, language).length() });
+			String truth = normalize(expected, language);
+			this.samples.add(new Sample(read.confidence(), edits, truth.codePointCount(0, truth.length())));
 		}
 		for (FrameRange range : free) {
 			List<GrayImage> frames = this.decoder.decode(video, range, CaptionedVideo.CROP, 64);
@@ -225,8 +306,8 @@ class OcrAccuracySuite {
 	}
 
 	/**
-	 * With {@code -Daccuracy.dump=folder}, keeps the median and middle frame of each
-	 * caption.
+	 * With {@code -Daccuracy.dump=folder}, keeps the median, middle frame and isolated
+	 * text of each caption.
 	 */
 	private static void dump(Path video, int start, GrayImage median, GrayImage middle, TextIsolation.Text isolated)
 			throws IOException {
