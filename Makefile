@@ -9,7 +9,7 @@ export OMP_THREAD_LIMIT := 1
 MVN := ./mvnw -B --no-transfer-progress
 BENCH_CP = $$(ls benchmarks/target/benchmarks-*.jar):$$(cat benchmarks/target/benchmarks.classpath)
 
-.PHONY: run test build bench-saves bench-sse bench-median bench-isolation bench-worker clean deps check-jdk
+.PHONY: run test build bench-saves bench-sse bench-median bench-isolation bench-worker screenshots clean deps check-jdk
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { infra/bin/find-jdk.sh >/dev/null; exit 1; }
@@ -25,13 +25,19 @@ build: check-jdk deps
 run: build
 	@infra/bin/run.sh
 
-## test: the whole suite (unit, integration and end-to-end tests, and the OCR accuracy suite)
+## test: the whole suite (unit, integration, browser and end-to-end tests, and the OCR accuracy suite)
 # the tests also read Simplified Chinese, rendered with a CJK font, and Liberation fonts; the
 # gateway's integration tests run on H2 and again on a local PostgreSQL (Debian's, installed
-# and started when missing); the accuracy suite (profile accuracy) prints its CER table
+# and started when missing); the accuracy suite (profile accuracy) prints its CER table; the
+# browser tests drive Debian's chromium through its chromedriver
 test: check-jdk
-	@infra/bin/system-deps.sh tesseract-ocr-chi-sim fonts-wqy-microhei fonts-liberation
+	@infra/bin/system-deps.sh tesseract-ocr-chi-sim fonts-wqy-microhei fonts-liberation chromium chromium-driver
 	postgres=$$(infra/bin/postgres.sh) && $(MVN) verify -Paccuracy -Dpostgres.tests=$$postgres
+
+## screenshots: run the browser tests and keep their screenshots of both pages in docs/screenshots
+screenshots: build
+	@infra/bin/system-deps.sh chromium chromium-driver
+	$(MVN) -pl system-tests verify -Dtest=BrowserIntegrationTests -Dscreenshots=$(CURDIR)/docs/screenshots
 
 ## clean: remove build output and local data (Kafka log, database, rendered media)
 clean: check-jdk

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +35,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaOperations;
@@ -371,6 +374,46 @@ class GatewayIntegrationTests {
 		assertThat(ocr.values().stream().mapToLong((n) -> ((Number) n).longValue()).sum()).isEqualTo(total);
 		assertThat(stats.get("processing")).isEqualTo(count(
 				"select count(*) from captions where video_id = 'v1' and caption_ocr_status in ('queued', 'processing')") > 0);
+	}
+
+	@Test
+	void videoIsServedWithRangeRequestsSoThePlayerCanSeek() throws IOException {
+		byte[] bytes = new byte[1000];
+		for (int i = 0; i < bytes.length; i++) {
+			bytes[i] = (byte) i;
+		}
+		Files.write(workDir.resolve("media/v/v1.mp4"), bytes);
+		byte[] whole = this.http.get()
+			.uri("/api/videos/v1/media")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType("video/mp4")
+			.expectBody(byte[].class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(whole).isEqualTo(bytes);
+		byte[] part = this.http.get()
+			.uri("/api/videos/v1/media")
+			.header(HttpHeaders.RANGE, "bytes=100-199")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.PARTIAL_CONTENT)
+			.expectHeader()
+			.valueEquals(HttpHeaders.CONTENT_RANGE, "bytes 100-199/1000")
+			.expectBody(byte[].class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(part).isEqualTo(Arrays.copyOfRange(bytes, 100, 200));
+		this.http.get()
+			.uri("/api/videos/nope/media")
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("video 'nope' does not exist");
 	}
 
 	private List<Long> captionIds() {

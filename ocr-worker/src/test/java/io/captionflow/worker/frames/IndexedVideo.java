@@ -27,17 +27,19 @@ import org.bytedeco.javacv.Java2DFrameConverter;
  * @param codec the FFmpeg encoder
  * @param options encoder options (for example {@code bf} for B-frames)
  */
-record IndexedVideo(int width, int height, int frames, int gopSize, int codec, Map<String, String> options) {
+public record IndexedVideo(int width, int height, int frames, int gopSize, int codec, Map<String, String> options) {
 
-	private static final int BITS = 12;
+	/** Bits of the index, one block each, least significant first. */
+	public static final int BITS = 12;
 
-	private static final int BLOCK = 20;
+	/** Width and height of a bit block. */
+	public static final int BLOCK = 20;
 
 	/** Where the bit blocks are: the caption box a decoder is asked for. */
-	static final CropBox BITS_BOX = new CropBox(40, 200, BITS * BLOCK, BLOCK);
+	public static final CropBox BITS_BOX = new CropBox(40, 200, BITS * BLOCK, BLOCK);
 
 	/** H.264 (openh264, the bundled encoder): I- and P-frames. */
-	static IndexedVideo h264(int frames, int gopSize) {
+	public static IndexedVideo h264(int frames, int gopSize) {
 		return new IndexedVideo(480, 270, frames, gopSize, avcodec.AV_CODEC_ID_H264, Map.of());
 	}
 
@@ -49,7 +51,13 @@ record IndexedVideo(int width, int height, int frames, int gopSize, int codec, M
 		return new IndexedVideo(480, 270, frames, gopSize, avcodec.AV_CODEC_ID_MPEG4, Map.of("bf", "2"));
 	}
 
-	Path render(Path file) throws IOException {
+	/**
+	 * Renders the video.
+	 * @param file where to write it
+	 * @return the file
+	 * @throws IOException when it cannot be written
+	 */
+	public Path render(Path file) throws IOException {
 		try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), this.width, this.height, 0);
 				Java2DFrameConverter converter = new Java2DFrameConverter()) {
 			recorder.setFormat("mp4");

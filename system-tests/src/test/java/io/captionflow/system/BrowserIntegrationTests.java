@@ -1,0 +1,441 @@
+package io.captionflow.system;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.logging.Level;
+
+import io.captionflow.events.VideoManifest;
+import io.captionflow.gateway.GatewayApplication;
+import io.captionflow.worker.OcrWorkerApplication;
+import io.captionflow.worker.demo.DemoVideo;
+import io.captionflow.worker.frames.IndexedVideo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.utils.ContainerTestUtils;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pages in a real browser (Debian's Chromium, headless, driven through its
+ * chromedriver) against the real system: an embedded KRaft broker, the gateway and the
+ * worker, a rendered H.264 video with burned-in captions. Screenshots of both pages go to
+ * {@code target/screenshots}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrowserIntegrationTests {
+
+	private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+	@TempDir
+	static Path workDir;
+
+	private EmbeddedKafkaBroker broker;
+
+	private ConfigurableApplicationContext gateway;
+
+	private ConfigurableApplicationContext worker;
+
+	private VideoManifest manifest;
+
+	private int port;
+
+	private final List<WebDriver> browsers = new ArrayList<>();
+
+	@BeforeAll
+	void startSystem() throws IOException {
+		Path media = workDir.resolve("media");
+		this.manifest = new DemoVideo(DemoVideo.Spec.shortClip()).render(media, "clip", "clips/clip.mp4");
+		this.broker = new EmbeddedKafkaKraftBroker(1, 6);
+		this.broker.afterPropertiesSet();
+		try (ServerSocket socket = new ServerSocket(0)) {
+			this.port = socket.getLocalPort();
+		}
+		startGateway();
+		this.worker = OcrWorkerApplication.create()
+			.run("--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
+					"--captionflow.worker.media-root=" + media);
+	}
+
+	private void startGateway() {
+		this.gateway = GatewayApplication.create()
+			.run("--server.port=" + this.port, "--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
+					"--captionflow.gateway.data-dir=" + workDir.resolve("data"),
+					"--captionflow.gateway.media-root=" + workDir.resolve("media"));
+		ContainerTestUtils.waitForAssignment(
+				this.gateway.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("video-notifications"),
+				6);
+	}
+
+	@AfterEach
+	void closeBrowsers() {
+		this.browsers.forEach(WebDriver::quit);
+		this.browsers.clear();
+	}
+
+	@AfterAll
+	void stopSystem() {
+		if (this.worker != null) {
+			this.worker.close();
+		}
+		if (this.gateway != null) {
+			this.gateway.close();
+		}
+		if (this.broker != null) {
+			this.broker.destroy();
+		}
+	}
+
+	@Test
+	@Order(1)
+	void savingExtentsInThePageShowsQueuedThenTheOcrTextAndASecondWindowFollows() throws IOException {
+		WebDriver page = browser();
+		page.get(url("/video.html?id=clip"));
+		await(page, (d) -> "live".equals(connection(d)));
+		await(page, (d) -> !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		await(page, (d) -> text(d,
+				"document.getElementById('player').readyState >= 1 || document.getElementById('player').error !== null")
+			.equals("true"));
+		assertThat(text(page, "document.getElementById('player').error?.message")).as("the player's error").isEmpty();
+		assertThat(text(page, "document.getElementById('player').videoWidth")).as("the decoded video's width")
+			.isEqualTo("1280");
+
+		String videoWindow = page.getWindowHandle();
+		WebDriver videos = page.switchTo().newWindow(WindowType.WINDOW);
+		videos.get(url("/"));
+		await(videos, (d) -> d.findElement(By.cssSelector("#video-clip [data-annotations]")).getText().equals("2"));
+		page.switchTo().window(videoWindow);
+
+		VideoManifest.PredictedCaption burnedIn = this.manifest.captions().get(0);
+		WebElement row = page.findElements(By.cssSelector("#captions tr")).get(0);
+		String captionId = row.getDomAttribute("data-caption");
+		row.click();
+		await(page, (d) -> d.findElement(By.id("frame")).getText().startsWith("frame " + burnedIn.startFrameIndex()));
+		page.findElement(By.id("set-start")).click();
+		// step to the last frame with the keyboard: Shift+→ moves 10 frames, → one
+		int distance = burnedIn.endFrameIndex() - burnedIn.startFrameIndex();
+		Actions keys = new Actions(page);
+		for (int i = 0; i < distance / 10; i++) {
+			keys.keyDown(Keys.SHIFT).sendKeys(Keys.ARROW_RIGHT).keyUp(Keys.SHIFT).perform();
+		}
+		for (int i = 0; i < distance % 10; i++) {
+			keys.sendKeys(Keys.ARROW_RIGHT).perform();
+		}
+		await(page,
+				(d) -> d.findElement(By.id("frame")).getText().startsWith("frame " + burnedIn.endFrameIndex() + " "));
+		page.findElement(By.id("set-end")).click();
+		assertThat(page.findElement(By.id("start")).getDomProperty("value"))
+			.isEqualTo(String.valueOf(burnedIn.startFrameIndex()));
+		assertThat(page.findElement(By.id("end")).getDomProperty("value"))
+			.isEqualTo(String.valueOf(burnedIn.endFrameIndex()));
+
+		page.findElement(By.id("save")).click();
+		await(page, (d) -> statusOf(d, captionId).equals("queued") || statusOf(d, captionId).equals("processing")
+				|| statusOf(d, captionId).equals("completed"));
+		List<String> seen = new ArrayList<>();
+		await(page, (d) -> {
+			String status = statusOf(d, captionId);
+			if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(status)) {
+				seen.add(status);
+			}
+			return status.equals("completed");
+		});
+		assertThat(seen.get(0)).as("the badge right after saving").isIn("queued", "processing");
+		assertThat(page.findElement(By.cssSelector("#caption-" + captionId + " [data-ocr-text]")).getText())
+			.isEqualTo(burnedIn.text());
+		assertThat(page.findElement(By.id("ocr-text")).getText()).isEqualTo(burnedIn.text());
+		await(page, (d) -> (Boolean) ((JavascriptExecutor) d).executeScript(
+				"const i = document.getElementById('median'); return !i.hidden && i.complete && i.naturalWidth > 0;"));
+		assertThat(consoleOf(page)).anyMatch((line) -> line.contains("[SSE] Connected"))
+			.anyMatch((line) -> line.contains("[useVideoStats] SSE update for clip"));
+		screenshot(page, "video-page.png");
+
+		// the annotator takes the OCR text and confirms it
+		page.findElement(By.id("use-ocr")).click();
+		assertThat(page.findElement(By.id("text")).getDomProperty("value")).isEqualTo(burnedIn.text());
+		page.findElement(By.id("confirm")).click();
+		await(page, (d) -> d.findElement(By.id("text-status")).getText().equals("confirmed"));
+		assertThat(page.findElement(By.id("message")).getText()).isEqualTo("Text confirmed");
+
+		page.manage().window().setSize(new Dimension(390, 844));
+		screenshot(page, "video-page-phone.png");
+		page.manage().window().setSize(new Dimension(1280, 900));
+
+		page.switchTo().window(otherWindow(page));
+		await(page, (d) -> d.findElement(By.cssSelector("#video-clip [data-stats]")).getText().contains("completed 1"));
+		screenshot(page, "videos-page.png");
+	}
+
+	@Test
+	@Order(5)
+	void aCaptionThatCannotBeReadShowsItsErrorAndTheReason() {
+		WebClient.create(url(""))
+			.patch()
+			.uri("/api/videos/clip")
+			.bodyValue(Map.of("language", "deu"))
+			.retrieve()
+			.toBodilessEntity()
+			.block(Duration.ofSeconds(5));
+		WebDriver page = browser();
+		page.get(url("/video.html?id=clip"));
+		await(page, (d) -> "live".equals(connection(d)) && !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		WebElement row = page.findElements(By.cssSelector("#captions tr")).get(0);
+		String captionId = row.getDomAttribute("data-caption");
+		row.click();
+		page.findElement(By.id("save")).click();
+		await(page, (d) -> statusOf(d, captionId).equals("error"));
+		assertThat(page.findElement(By.id("ocr-error")).getText()).contains("deu");
+		assertThat(page.findElement(By.cssSelector("#caption-" + captionId + " .reason")).getText()).contains("deu");
+	}
+
+	@Test
+	@Order(2)
+	void stepsFrameByFrameExactlyWithTheKeyboard() throws IOException {
+		IndexedVideo.h264(100, 25)
+			.render(Files.createDirectories(workDir.resolve("media/indexed")).resolve("indexed.mp4"));
+		WebClient.create(url(""))
+			.post()
+			.uri("/api/videos")
+			.bodyValue(
+					Map.of("id", "indexed", "title", "Frames that carry their index", "media", "indexed/indexed.mp4"))
+			.retrieve()
+			.toBodilessEntity()
+			.block(Duration.ofSeconds(10));
+		WebDriver page = browser();
+		page.get(url("/video.html?id=indexed"));
+		await(page, (d) -> text(d, "document.getElementById('player').readyState >= 2").equals("true"));
+		assertThat(shownFrame(page)).isZero();
+		Actions keys = new Actions(page);
+		for (int i = 0; i < 7; i++) {
+			keys.sendKeys(Keys.ARROW_RIGHT).perform();
+		}
+		assertThat(shownFrame(page)).isEqualTo(7);
+		for (int i = 0; i < 3; i++) {
+			keys.keyDown(Keys.SHIFT).sendKeys(Keys.ARROW_RIGHT).keyUp(Keys.SHIFT).perform();
+		}
+		assertThat(shownFrame(page)).as("across a keyframe").isEqualTo(37);
+		keys.sendKeys(Keys.ARROW_LEFT).perform();
+		assertThat(shownFrame(page)).isEqualTo(36);
+		WebElement go = page.findElement(By.id("goto"));
+		go.clear();
+		go.sendKeys("99", Keys.ENTER);
+		assertThat(shownFrame(page)).as("the last frame").isEqualTo(99);
+		keys.sendKeys(Keys.ARROW_RIGHT).perform();
+		assertThat(shownFrame(page)).as("no step past the last frame").isEqualTo(99);
+	}
+
+	/**
+	 * The frame the player shows, read from the pixels: the page's frame counter must
+	 * agree with it.
+	 */
+	private static int shownFrame(WebDriver page) {
+		String[] shown = new String[1];
+		await(page, (d) -> {
+			shown[0] = text(d, """
+					(() => {
+					  const v = document.getElementById('player');
+					  if (v.seeking || v.readyState < 2) return '';
+					  const canvas = document.createElement('canvas');
+					  canvas.width = v.videoWidth;
+					  canvas.height = v.videoHeight;
+					  const g = canvas.getContext('2d');
+					  g.drawImage(v, 0, 0);
+					  let index = 0;
+					  for (let bit = 0; bit < %d; bit++) {
+					    const p = g.getImageData(%d + bit * %d + %d / 2, %d + %d / 2, 1, 1).data;
+					    if ((p[0] + p[1] + p[2]) / 3 > 128) index |= 1 << bit;
+					  }
+					  return index + ' ' + document.getElementById('frame').value;
+					})()""".formatted(IndexedVideo.BITS, IndexedVideo.BITS_BOX.x(), IndexedVideo.BLOCK,
+					IndexedVideo.BLOCK, IndexedVideo.BITS_BOX.y(), IndexedVideo.BLOCK));
+			return !shown[0].isEmpty();
+		});
+		String[] parts = shown[0].split(" ", 2);
+		assertThat(parts[1]).as("the frame counter").startsWith("frame " + parts[0] + " ");
+		return Integer.parseInt(parts[0]);
+	}
+
+	@Test
+	@Order(3)
+	void thePageReconnectsAfterAGatewayRestartAndShowsTheResultItMissed() {
+		WebDriver page = browser();
+		page.get(url("/video.html?id=clip"));
+		await(page, (d) -> "live".equals(connection(d)) && !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		VideoManifest.PredictedCaption burnedIn = this.manifest.captions().get(1);
+		WebElement row = page.findElements(By.cssSelector("#captions tr")).get(1);
+		String captionId = row.getDomAttribute("data-caption");
+		row.click();
+		page.findElement(By.id("start")).clear();
+		page.findElement(By.id("start")).sendKeys(String.valueOf(burnedIn.startFrameIndex()));
+		page.findElement(By.id("end")).clear();
+		page.findElement(By.id("end")).sendKeys(String.valueOf(burnedIn.endFrameIndex()));
+		page.findElement(By.id("save")).click();
+		await(page, (d) -> !statusOf(d, captionId).equals("idle"));
+
+		this.gateway.close();
+		await(page, (d) -> List.of("reconnecting", "offline").contains(connection(d)));
+		startGateway();
+		await(page, (d) -> "live".equals(connection(d)));
+		await(page, (d) -> statusOf(d, captionId).equals("completed"));
+		assertThat(page.findElement(By.cssSelector("#caption-" + captionId + " [data-ocr-text]")).getText())
+			.isEqualTo(burnedIn.text());
+	}
+
+	@Test
+	@Order(4)
+	void tenTabsShareOneStreamAndAllStayLive() {
+		WebDriver browser = browser();
+		List<String> tabs = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			WebDriver tab = (i == 0) ? browser : browser.switchTo().newWindow(WindowType.TAB);
+			tab.get(url("/"));
+			await(tab, (d) -> "live".equals(connection(d)));
+			tabs.add(tab.getWindowHandle());
+		}
+		WebClient http = WebClient.create(url(""));
+		awaitTrue(() -> Integer.valueOf(1)
+			.equals(http.get()
+				.uri("/api/events/clients")
+				.retrieve()
+				.bodyToMono(Map.class)
+				.map((body) -> ((Number) body.get("clients")).intValue())
+				.block(Duration.ofSeconds(5))));
+
+		// a new caption after the last one: every tab sees it counted, then completed
+		int completed = completedCount(browser);
+		int annotations = Integer
+			.parseInt(text(browser, "document.querySelector('#video-clip [data-annotations]').textContent"));
+		http.post()
+			.uri("/api/videos/clip/captions")
+			.bodyValue(Map.of("startFrameIndex", this.manifest.frameCount() - 5, "endFrameIndex",
+					this.manifest.frameCount() - 1, "state", "confirmed"))
+			.retrieve()
+			.toBodilessEntity()
+			.block(Duration.ofSeconds(5));
+		for (String tab : tabs) {
+			browser.switchTo().window(tab);
+			await(browser,
+					(d) -> completedCount(d) == completed + 1
+							&& text(d, "document.querySelector('#video-clip [data-annotations]').textContent")
+								.equals(String.valueOf(annotations + 1))
+							&& "live".equals(connection(d)));
+		}
+	}
+
+	private WebDriver browser() {
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+		Path profile;
+		try {
+			profile = Files.createTempDirectory(workDir, "chromium-profile");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync",
+				"--user-data-dir=" + profile, "--window-size=1280,900");
+		LoggingPreferences logging = new LoggingPreferences();
+		logging.enable(LogType.BROWSER, Level.ALL);
+		options.setCapability("goog:loggingPrefs", logging);
+		ChromeDriverService service = new ChromeDriverService.Builder()
+			.usingDriverExecutable(new File(System.getProperty("chromium.driver", "/usr/bin/chromedriver")))
+			.usingAnyFreePort()
+			.build();
+		WebDriver driver = new ChromeDriver(service, options);
+		this.browsers.add(driver);
+		return driver;
+	}
+
+	private String url(String path) {
+		return "http://localhost:" + this.port + path;
+	}
+
+	private static String connection(WebDriver page) {
+		return text(page, "document.getElementById('connection').dataset.status");
+	}
+
+	private static String statusOf(WebDriver page, String captionId) {
+		return text(page, "document.querySelector('#caption-" + captionId + " [data-ocr-status]')?.dataset.ocrStatus");
+	}
+
+	private static int completedCount(WebDriver page) {
+		String badge = text(page, "document.querySelector(\"#video-clip [data-ocr='completed']\")?.textContent");
+		return badge.isEmpty() ? 0 : Integer.parseInt(badge.replaceAll("\\D+", ""));
+	}
+
+	/** Reads the page in one script, so that a re-render in between cannot go stale. */
+	private static String text(WebDriver page, String expression) {
+		Object value = ((JavascriptExecutor) page).executeScript("return String((" + expression + ") ?? '');");
+		return String.valueOf(value);
+	}
+
+	private static String otherWindow(WebDriver page) {
+		String current = page.getWindowHandle();
+		return page.getWindowHandles().stream().filter((handle) -> !handle.equals(current)).findFirst().orElseThrow();
+	}
+
+	private static List<String> consoleOf(WebDriver page) {
+		return page.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
+	}
+
+	private static void await(WebDriver page, Function<WebDriver, Boolean> condition) {
+		new WebDriverWait(page, PATIENCE, Duration.ofMillis(100)).until(condition::apply);
+	}
+
+	private static void awaitTrue(Callable<Boolean> condition) {
+		Awaitility.await().atMost(PATIENCE).until(condition);
+	}
+
+	/**
+	 * Saves a screenshot to {@code target/screenshots}, or to the folder the
+	 * {@code screenshots} property names ({@code make screenshots} puts them in docs).
+	 */
+	private static void screenshot(WebDriver page, String name) throws IOException {
+		Path folder = Path.of(System.getProperty("screenshots", "target/screenshots"));
+		Files.createDirectories(folder);
+		Files.write(folder.resolve(name), ((TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
+	}
+
+}
