@@ -333,7 +333,7 @@ public final class TextIsolation {
 	 * The mean brightness just outside a component: of the pixels {@value #RIM} px out
 	 * from each of its edge pixels, across the edge.
 	 */
-	static int rim(Component c, int[] label, byte[] mid, int width, int height) {
+	private static int rim(Component c, int[] label, byte[] mid, int width, int height) {
 		long sum = 0;
 		int count = 0;
 		for (int y = c.top; y <= c.bottom; y++) {
