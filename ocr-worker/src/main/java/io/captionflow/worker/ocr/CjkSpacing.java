@@ -39,7 +39,13 @@ final class CjkSpacing {
 		return result.toString();
 	}
 
-	private static boolean isCjk(int codePoint) {
+	/**
+	 * Whether a character is written the CJK way: an ideograph, kana, or CJK or
+	 * full-width punctuation.
+	 * @param codePoint the character
+	 * @return whether it is
+	 */
+	static boolean isCjk(int codePoint) {
 		Character.UnicodeScript script = Character.UnicodeScript.of(codePoint);
 		if (script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
 				|| script == Character.UnicodeScript.KATAKANA) {

@@ -42,8 +42,8 @@ final class Punctuation {
 
 	private static char fullWidth(CharSequence before, String text, int i, char c) {
 		int ascii = ASCII.indexOf(c);
-		boolean cjkBefore = isCjk(neighbour(before, before.length(), -1));
-		boolean cjkAfter = isCjk(neighbour(text, i, +1));
+		boolean cjkBefore = CjkSpacing.isCjk(neighbour(before, before.length(), -1));
+		boolean cjkAfter = CjkSpacing.isCjk(neighbour(text, i, +1));
 		if (ascii >= 0 && (cjkBefore || cjkAfter)) {
 			return FULL_WIDTH.charAt(ascii);
 		}
@@ -62,17 +62,6 @@ final class Punctuation {
 			}
 		}
 		return 0;
-	}
-
-	private static boolean isCjk(int codePoint) {
-		Character.UnicodeScript script = Character.UnicodeScript.of(codePoint);
-		if (script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
-				|| script == Character.UnicodeScript.KATAKANA) {
-			return true;
-		}
-		Character.UnicodeBlock block = Character.UnicodeBlock.of(codePoint);
-		return block == Character.UnicodeBlock.CJK_SYMBOLS_AND_PUNCTUATION
-				|| block == Character.UnicodeBlock.HALFWIDTH_AND_FULLWIDTH_FORMS;
 	}
 
 }
