@@ -362,6 +362,37 @@ class BrowserIntegrationTests {
 		}
 	}
 
+	@Test
+	@Order(6)
+	void aCaptionDeletedInOneWindowGoesFromTheOtherAndAConfirmedTextShows() {
+		WebDriver browser = browser();
+		browser.get(url("/video.html?id=clip"));
+		await(browser,
+				(d) -> "live".equals(connection(d)) && !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		String first = browser.getWindowHandle();
+		browser.switchTo().newWindow(WindowType.WINDOW).get(url("/video.html?id=clip"));
+		await(browser,
+				(d) -> "live".equals(connection(d)) && !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		String second = browser.getWindowHandle();
+		List<WebElement> rows = browser.findElements(By.cssSelector("#captions tr"));
+		String deleted = rows.get(rows.size() - 1).getDomAttribute("data-caption");
+		String kept = rows.get(0).getDomAttribute("data-caption");
+
+		browser.switchTo().window(first);
+		browser.findElement(By.id("caption-" + deleted)).click();
+		browser.findElement(By.id("delete")).click();
+		await(browser, (d) -> d.findElements(By.id("caption-" + deleted)).isEmpty());
+		browser.findElement(By.id("caption-" + kept)).click();
+		browser.findElement(By.id("text")).clear();
+		browser.findElement(By.id("text")).sendKeys("Typed by the annotator");
+		browser.findElement(By.id("confirm")).click();
+
+		browser.switchTo().window(second);
+		await(browser, (d) -> d.findElements(By.id("caption-" + deleted)).isEmpty());
+		await(browser, (d) -> text(d, "document.querySelector('#caption-" + kept + " [data-ocr-text]').textContent")
+			.equals("Typed by the annotator"));
+	}
+
 	private WebDriver browser() {
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));

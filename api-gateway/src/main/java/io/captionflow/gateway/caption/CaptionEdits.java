@@ -90,17 +90,24 @@ class CaptionEdits {
 		Mono<Caption> save = this.captions
 			.updateText(videoId, captionId, request.text(), "pending".equals(request.textStatus()), request.notes(),
 					this.clock.instant())
-			.flatMap((count) -> (count > 0) ? this.captions.find(videoId, captionId)
+			.flatMap((count) -> (count > 0) ? edited(videoId, captionId).then(this.captions.find(videoId, captionId))
 					: Mono.error(captionNotFound(videoId, captionId)));
 		return this.transaction.transactional(save);
 	}
 
 	Mono<Void> delete(String videoId, long captionId) {
 		Mono<Void> delete = this.captions.delete(videoId, captionId)
-			.flatMap((count) -> (count > 0) ? this.outbox.discard(Topics.CAPTION_OCR_REQUESTS, captionId)
+			.flatMap((count) -> (count > 0)
+					? this.outbox.discard(Topics.CAPTION_OCR_REQUESTS, captionId).then(edited(videoId, captionId))
 					: Mono.error(captionNotFound(videoId, captionId)))
 			.then();
 		return this.transaction.transactional(delete);
+	}
+
+	/** Tells the browsers a caption changed without OCR, in the edit's transaction. */
+	private Mono<Void> edited(String videoId, long captionId) {
+		return this.notifications.append(videoId, NotificationLog.CAPTION_EDIT_FLOW, VideoNotification.Status.COMPLETE,
+				null, captionId, SOURCE);
 	}
 
 	private Mono<CaptionStore.SaveTarget> lockVideo(String videoId, int start, int end) {

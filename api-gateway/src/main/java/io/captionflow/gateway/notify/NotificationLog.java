@@ -23,6 +23,12 @@ public class NotificationLog {
 	/** The flow name of caption OCR notifications. */
 	public static final String CAPTION_OCR_FLOW = "caption-ocr";
 
+	/**
+	 * The flow name of an annotator's edit that queues no OCR (text saved, caption
+	 * deleted): status {@code complete}, so every open page refetches the caption.
+	 */
+	public static final String CAPTION_EDIT_FLOW = "caption-edit";
+
 	private final DatabaseClient db;
 
 	private final NotificationSequencer sequencer;

@@ -240,6 +240,10 @@ class CaptionEditingIntegrationTests {
 		assertThat(saved.get("notes")).isEqualTo("checked twice");
 		assertThat(saved.get("captionOcrStatus")).isEqualTo("idle");
 		assertThat(count("select count(*) from outbox where caption_id = " + caption)).isZero();
+		// the open pages hear of it
+		assertThat(count("select count(*) from flow_notifications where caption_id = " + caption
+				+ " and flow_name = 'caption-edit' and status = 'complete'"))
+			.isEqualTo(1);
 
 		this.http.get()
 			.uri("/api/videos/{v}/captions/{c}/image", this.video, caption)
@@ -256,11 +260,15 @@ class CaptionEditingIntegrationTests {
 			.expectStatus()
 			.isNoContent();
 		this.http.get().uri("/api/videos/{v}/captions/{c}", this.video, caption).exchange().expectStatus().isNotFound();
+		assertThat(count("select count(*) from flow_notifications where caption_id = " + caption
+				+ " and flow_name = 'caption-edit'"))
+			.isEqualTo(2);
 		this.http.delete()
 			.uri("/api/videos/{v}/captions/{c}", this.video, caption)
 			.exchange()
 			.expectStatus()
 			.isNotFound();
+		assertThat(count("select count(*) from flow_notifications where caption_id = " + caption)).isEqualTo(2);
 	}
 
 	@Test
