@@ -10,6 +10,8 @@ import io.captionflow.worker.image.GrayImage;
  */
 public final class CaptionReader {
 
+	private static final OcrText NOTHING = new OcrText("", 0);
+
 	private final TextRecognizer recognizer;
 
 	/**
@@ -29,7 +31,8 @@ public final class CaptionReader {
 	 * crashed or took too long
 	 */
 	public OcrText read(GrayImage median, String language) {
-		return recognise(median, language);
+		Binarizer.Page page = Binarizer.prepare(median);
+		return (page != null) ? recognise(page, language, page.segmentation()) : NOTHING;
 	}
 
 	/**
@@ -44,23 +47,15 @@ public final class CaptionReader {
 	 */
 	public OcrText read(List<GrayImage> frames, GrayImage median, String language) {
 		TextIsolation.Text text = TextIsolation.isolate(frames, median);
-		if (text == null) {
-			return new OcrText("", 0);
-		}
-		return recognise(text.image(), language, (text.lines() > 1) ? Segmentation.BLOCK : Segmentation.SINGLE_LINE);
-	}
-
-	private OcrText recognise(GrayImage median, String language) {
-		return recognise(median, language, null);
-	}
-
-	private OcrText recognise(GrayImage median, String language, Segmentation segmentation) {
-		Binarizer.Page page = Binarizer.prepare(median);
+		Binarizer.Page page = (text != null) ? Binarizer.prepare(text.image()) : null;
 		if (page == null) {
-			return new OcrText("", 0);
+			return NOTHING;
 		}
-		OcrText text = this.recognizer.recognise(page.image(), language,
-				(segmentation != null) ? segmentation : page.segmentation());
+		return recognise(page, language, (text.lines() > 1) ? Segmentation.BLOCK : Segmentation.SINGLE_LINE);
+	}
+
+	private OcrText recognise(Binarizer.Page page, String language, Segmentation segmentation) {
+		OcrText text = this.recognizer.recognise(page.image(), language, segmentation);
 		return new OcrText(CjkSpacing.removeSpacesBetweenIdeographs(Punctuation.tidy(text.text())), text.confidence());
 	}
 
