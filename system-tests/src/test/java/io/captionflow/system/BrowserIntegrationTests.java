@@ -34,6 +34,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -377,6 +378,10 @@ class BrowserIntegrationTests {
 		List<WebElement> rows = browser.findElements(By.cssSelector("#captions tr"));
 		String deleted = rows.get(rows.size() - 1).getDomAttribute("data-caption");
 		String kept = rows.get(0).getDomAttribute("data-caption");
+		// the annotator in the second window has tabbed to a row: updates must not take
+		// the focus away
+		WebElement focused = browser.findElement(By.id("caption-" + kept));
+		((JavascriptExecutor) browser).executeScript("arguments[0].focus()", focused);
 
 		browser.switchTo().window(first);
 		browser.findElement(By.id("caption-" + deleted)).click();
@@ -391,6 +396,7 @@ class BrowserIntegrationTests {
 		await(browser, (d) -> d.findElements(By.id("caption-" + deleted)).isEmpty());
 		await(browser, (d) -> text(d, "document.querySelector('#caption-" + kept + " [data-ocr-text]').textContent")
 			.equals("Typed by the annotator"));
+		assertThat(browser.switchTo().activeElement()).isEqualTo(focused);
 	}
 
 	private WebDriver browser() {
@@ -451,7 +457,10 @@ class BrowserIntegrationTests {
 	}
 
 	private static void await(WebDriver page, Function<WebDriver, Boolean> condition) {
-		new WebDriverWait(page, PATIENCE, Duration.ofMillis(100)).until(condition::apply);
+		// a live page rewrites what an event changed: an element found a moment ago may
+		// be gone
+		new WebDriverWait(page, PATIENCE, Duration.ofMillis(100)).ignoring(StaleElementReferenceException.class)
+			.until(condition::apply);
 	}
 
 	private static void awaitTrue(Callable<Boolean> condition) {
