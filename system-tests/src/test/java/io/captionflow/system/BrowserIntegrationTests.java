@@ -344,6 +344,10 @@ class BrowserIntegrationTests {
 
 		// a new caption after the last one: every tab sees it counted, then completed
 		int completed = completedCount(browser);
+		// someone in the last tab has tabbed to the video's link: the update must leave
+		// the focus there
+		WebElement link = browser.findElement(By.cssSelector("#video-clip a"));
+		((JavascriptExecutor) browser).executeScript("arguments[0].focus()", link);
 		int annotations = Integer
 			.parseInt(text(browser, "document.querySelector('#video-clip [data-annotations]').textContent"));
 		http.post()
@@ -361,6 +365,7 @@ class BrowserIntegrationTests {
 								.equals(String.valueOf(annotations + 1))
 							&& "live".equals(connection(d)));
 		}
+		assertThat(browser.switchTo().activeElement()).isEqualTo(link);
 	}
 
 	@Test
