@@ -6,18 +6,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.RoundLoop;
 import io.captionflow.gateway.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -32,7 +30,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * and the remembered webhook deliveries.
  */
 @Component
-class NotificationSequencer implements SmartLifecycle {
+class NotificationSequencer extends RoundLoop {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationSequencer.class);
 
@@ -54,14 +52,15 @@ class NotificationSequencer implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private final Semaphore wakeups = new Semaphore(0);
-
-	private volatile boolean running;
-
-	private Thread thread;
+	private Instant nextPrune;
 
 	NotificationSequencer(DatabaseClient db, Outbox outbox, TransactionalOperator transaction, NotificationHub hub,
 			GatewayProperties properties, Clock clock) {
+		// a failed round is retried at the poll interval
+		super("notification-sequencer",
+				new Timing(properties.notifications().batchSize(), properties.notifications().pollInterval(),
+						LOCK_RETRY, properties.notifications().pollInterval(),
+						properties.notifications().pollInterval(), ROUND_TIMEOUT));
 		this.db = db;
 		this.outbox = outbox;
 		this.transaction = transaction;
@@ -69,100 +68,18 @@ class NotificationSequencer implements SmartLifecycle {
 		this.settings = properties.notifications();
 		this.webhookRetention = properties.webhooks().deliveryRetention();
 		this.clock = clock;
+		this.nextPrune = clock.instant();
 	}
 
 	/**
-	 * Makes the sequencer look for new notifications now rather than at its next poll.
-	 */
-	void wake() {
-		this.wakeups.release();
-	}
-
-	@Override
-	public synchronized void start() {
-		this.running = true;
-		this.thread = Thread.ofPlatform().name("notification-sequencer").daemon().start(this::run);
-	}
-
-	@Override
-	public synchronized void stop() {
-		this.running = false;
-		if (this.thread != null) {
-			this.thread.interrupt();
-			try {
-				this.thread.join(ROUND_TIMEOUT.toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		// after the hub has read where the log stands; stopped before the connection pool
-		return Integer.MAX_VALUE - 1000;
-	}
-
-	private void run() {
-		Instant nextPrune = this.clock.instant();
-		boolean failing = false;
-		while (this.running) {
-			try {
-				int numbered = numberBatch();
-				if (failing) {
-					logger.info("Notification sequencer recovered");
-					failing = false;
-				}
-				if (!this.clock.instant().isBefore(nextPrune)) {
-					prune();
-					nextPrune = this.clock.instant().plus(this.settings.pruneInterval());
-				}
-				if (numbered < 0) {
-					// another instance's sequencer is numbering, this instance's rows
-					// included
-					this.wakeups.tryAcquire(LOCK_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-				}
-				else if (numbered < this.settings.batchSize()) {
-					this.wakeups.tryAcquire(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-					this.wakeups.drainPermits();
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					return;
-				}
-				if (!failing) {
-					logger.warn("Notification sequencer failed, retrying: {}", ex.toString());
-					failing = true;
-				}
-				try {
-					this.wakeups.tryAcquire(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-		}
-	}
-
-	/**
-	 * Numbers one batch of committed notifications, oldest insert first.
-	 * @return how many were numbered, or -1 when another instance's sequencer holds the
-	 * lock
+	 * Numbers one batch of committed notifications, oldest insert first, and prunes the
+	 * log when that is due.
+	 * @return how many were numbered, or {@link #LOCKED_ELSEWHERE} when another
+	 * instance's sequencer holds the lock
 	 * @throws InterruptedException when stopped while waiting
 	 */
-	int numberBatch() throws InterruptedException {
+	@Override
+	protected int round() throws InterruptedException {
 		List<VideoNotification> numbered = this.transaction
 			.transactional(this.db.sql("select id from outbox_relay_lock where id = 2 for update skip locked")
 				.map((row) -> row.get("id", Integer.class))
@@ -173,13 +90,14 @@ class NotificationSequencer implements SmartLifecycle {
 		if (Thread.interrupted()) {
 			throw new InterruptedException();
 		}
-		if (numbered == null) {
-			return -1;
-		}
-		if (!numbered.isEmpty()) {
+		if (numbered != null && !numbered.isEmpty()) {
 			this.hub.offer(numbered);
 		}
-		return numbered.size();
+		if (!this.clock.instant().isBefore(this.nextPrune)) {
+			prune();
+			this.nextPrune = this.clock.instant().plus(this.settings.pruneInterval());
+		}
+		return (numbered != null) ? numbered.size() : LOCKED_ELSEWHERE;
 	}
 
 	private Mono<List<VideoNotification>> numberLocked() {

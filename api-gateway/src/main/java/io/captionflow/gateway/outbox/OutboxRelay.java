@@ -6,17 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.captionflow.gateway.GatewayProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.captionflow.gateway.RoundLoop;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -31,9 +28,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * a video keep their order.
  */
 @Component
-class OutboxRelay implements SmartLifecycle {
-
-	private static final Logger logger = LoggerFactory.getLogger(OutboxRelay.class);
+class OutboxRelay extends RoundLoop {
 
 	private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
@@ -49,14 +44,10 @@ class OutboxRelay implements SmartLifecycle {
 
 	private final TransactionalOperator transaction;
 
-	private final Semaphore wakeups = new Semaphore(0);
-
-	private volatile boolean running;
-
-	private Thread thread;
-
 	OutboxRelay(DatabaseClient db, KafkaOperations<Object, Object> kafka, TransactionalOperator transaction,
 			GatewayProperties properties) {
+		super("outbox-relay", new Timing(properties.outbox().batchSize(), properties.outbox().pollInterval(),
+				LOCK_RETRY, properties.outbox().minBackoff(), properties.outbox().maxBackoff(), SEND_TIMEOUT));
 		this.db = db;
 		this.kafka = kafka;
 		this.transaction = transaction;
@@ -64,106 +55,21 @@ class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Makes the relay look for rows now rather than at its next poll.
-	 */
-	void wake() {
-		this.wakeups.release();
-	}
-
-	@Override
-	public synchronized void start() {
-		this.running = true;
-		this.thread = Thread.ofPlatform().name("outbox-relay").daemon().start(this::run);
-	}
-
-	@Override
-	public synchronized void stop() {
-		this.running = false;
-		if (this.thread != null) {
-			this.thread.interrupt();
-			try {
-				this.thread.join(SEND_TIMEOUT.toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		// stop before the Kafka producer and the connection pool go away
-		return Integer.MAX_VALUE - 1000;
-	}
-
-	private void run() {
-		Duration backoff = this.settings.minBackoff();
-		boolean failing = false;
-		while (this.running) {
-			try {
-				int published = relayBatch();
-				if (failing) {
-					logger.info("Outbox relay recovered: publishing again");
-					failing = false;
-				}
-				backoff = this.settings.minBackoff();
-				if (published < 0) {
-					// another instance's relay is publishing: try again shortly, keeping
-					// any
-					// wake-up for this instance's own rows
-					this.wakeups.tryAcquire(LOCK_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-				}
-				else if (published < this.settings.batchSize()) {
-					this.wakeups.tryAcquire(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-					this.wakeups.drainPermits();
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					return;
-				}
-				if (!failing) {
-					logger.warn("Outbox relay cannot publish, retrying with backoff: {}", ex.toString());
-					failing = true;
-				}
-				else {
-					logger.debug("Outbox relay still failing", ex);
-				}
-				try {
-					Thread.sleep(backoff);
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				backoff = min(backoff.multipliedBy(2), this.settings.maxBackoff());
-			}
-		}
-	}
-
-	/**
 	 * Publishes one batch of rows and deletes those acknowledged, in one transaction that
 	 * holds the relay lock: while another gateway instance's relay holds it, this one
 	 * publishes nothing, so a video's events keep their order.
-	 * @return the number of rows published, or -1 when another relay holds the lock
+	 * @return the number of rows published, or {@link #LOCKED_ELSEWHERE} when another
+	 * relay holds the lock
 	 * @throws InterruptedException when the relay is stopped while waiting
 	 */
-	int relayBatch() throws InterruptedException {
+	@Override
+	protected int round() throws InterruptedException {
 		Round round = this.transaction
 			.transactional(this.db.sql("select id from outbox_relay_lock where id = 1 for update skip locked")
 				.map((row) -> row.get("id", Integer.class))
 				.all()
 				.collectList()
-				.flatMap((locked) -> locked.isEmpty() ? Mono.just(Round.LOCKED_ELSEWHERE) : publishBatch()))
+				.flatMap((locked) -> locked.isEmpty() ? Mono.just(Round.LOCKED) : publishBatch()))
 			.block(ROUND_TIMEOUT);
 		if (Thread.interrupted()) {
 			throw new InterruptedException();
@@ -237,10 +143,6 @@ class OutboxRelay implements SmartLifecycle {
 		return new Sent(acknowledged, failure);
 	}
 
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
-	}
-
 	private record OutboxRow(long id, String topic, String key, String payload) {
 	}
 
@@ -249,7 +151,7 @@ class OutboxRelay implements SmartLifecycle {
 
 	private record Round(int published, RuntimeException failure) {
 
-		static final Round LOCKED_ELSEWHERE = new Round(-1, null);
+		static final Round LOCKED = new Round(LOCKED_ELSEWHERE, null);
 
 	}
 
