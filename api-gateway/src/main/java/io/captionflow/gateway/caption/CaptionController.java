@@ -1,21 +1,15 @@
 package io.captionflow.gateway.caption;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
+import io.captionflow.gateway.MediaFiles;
 import io.captionflow.gateway.NotFoundException;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -44,13 +38,13 @@ class CaptionController {
 
 	private final DatabaseClient db;
 
-	private final Path mediaRoot;
+	private final MediaFiles media;
 
-	CaptionController(CaptionStore captions, CaptionEdits edits, DatabaseClient db, GatewayProperties properties) {
+	CaptionController(CaptionStore captions, CaptionEdits edits, DatabaseClient db, MediaFiles media) {
 		this.captions = captions;
 		this.edits = edits;
 		this.db = db;
-		this.mediaRoot = properties.mediaRoot().toAbsolutePath().normalize();
+		this.media = media;
 	}
 
 	@GetMapping
@@ -105,13 +99,7 @@ class CaptionController {
 	@GetMapping("/{captionId}/image")
 	Mono<ResponseEntity<Resource>> image(@PathVariable String videoId, @PathVariable long captionId) {
 		return this.captions.findImage(videoId, captionId)
-			.map((location) -> this.mediaRoot.resolve(location).normalize())
-			.filterWhen((file) -> Mono.fromCallable(() -> file.startsWith(this.mediaRoot) && Files.isRegularFile(file))
-				.subscribeOn(Schedulers.boundedElastic()))
-			.map((file) -> ResponseEntity.ok()
-				.contentType(MediaType.IMAGE_PNG)
-				.cacheControl(CacheControl.noCache())
-				.<Resource>body(new FileSystemResource(file)))
+			.flatMap(this.media::serve)
 			.switchIfEmpty(Mono.error(() -> new NotFoundException(
 					"caption " + captionId + " of video '" + videoId + "' has no median image yet")));
 	}

@@ -2,29 +2,23 @@ package io.captionflow.gateway.video;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
+import io.captionflow.gateway.MediaFiles;
 import io.captionflow.gateway.NotFoundException;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.MediaTypeFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.DigestUtils;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,13 +44,13 @@ class VideoController {
 
 	private final Clock clock;
 
-	private final Path mediaRoot;
+	private final MediaFiles media;
 
-	VideoController(VideoCatalog catalog, VideoProbe probe, Clock clock, GatewayProperties properties) {
+	VideoController(VideoCatalog catalog, VideoProbe probe, Clock clock, MediaFiles media) {
 		this.catalog = catalog;
 		this.probe = probe;
 		this.clock = clock;
-		this.mediaRoot = properties.mediaRoot().toAbsolutePath().normalize();
+		this.media = media;
 	}
 
 	@GetMapping
@@ -119,25 +113,14 @@ class VideoController {
 	}
 
 	/**
-	 * The video file itself, for the page's player. Range requests are answered with 206
-	 * and the asked-for bytes (WebFlux does this for a {@link Resource}), so a player can
-	 * seek without downloading the whole file.
+	 * The video file itself, for the page's player; range requests are answered with 206,
+	 * so the player can seek without downloading the whole file.
 	 */
 	@GetMapping("/{videoId}/media")
 	Mono<ResponseEntity<Resource>> media(@PathVariable String videoId) {
-		return find(videoId).map((video) -> this.mediaRoot.resolve(video.media()).normalize())
-			.filterWhen((file) -> Mono.fromCallable(() -> file.startsWith(this.mediaRoot) && Files.isRegularFile(file))
-				.subscribeOn(Schedulers.boundedElastic()))
-			.map((file) -> ResponseEntity.ok()
-				.contentType(mediaType(file))
-				.cacheControl(CacheControl.noCache())
-				.<Resource>body(new FileSystemResource(file)))
+		return find(videoId).flatMap((video) -> this.media.serve(video.media()))
 			.switchIfEmpty(
 					Mono.error(() -> new NotFoundException("the media file of video '" + videoId + "' is gone")));
-	}
-
-	private static MediaType mediaType(Path file) {
-		return MediaTypeFactory.getMediaType(file.getFileName().toString()).orElse(MediaType.APPLICATION_OCTET_STREAM);
 	}
 
 	private static InvalidRequestException cropDoesNotFit(CropBox crop, int width, int height) {

@@ -289,6 +289,15 @@ class CaptionEditingIntegrationTests {
 			.contentType(MediaType.IMAGE_PNG)
 			.expectBody(byte[].class)
 			.isEqualTo(png);
+
+		// a location that leaves the media root is not served, whatever lies there
+		Files.write(workDir.resolve("outside.png"), png);
+		execute("update captions set caption_ocr_image = '../outside.png' where id = " + caption);
+		this.http.get()
+			.uri("/api/videos/{v}/captions/{c}/image", this.video, caption)
+			.exchange()
+			.expectStatus()
+			.isNotFound();
 	}
 
 	@Test
