@@ -10,8 +10,6 @@ import java.util.Map;
 
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.gateway.GatewayApplication;
-import io.captionflow.worker.OcrWorkerApplication;
 import io.captionflow.worker.demo.DemoVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,14 +70,10 @@ class BrokerOutageIntegrationTests {
 		}
 		this.broker = new KafkaBrokerProcess(workDir.resolve("kafka"));
 		this.broker.start();
-		String brokers = "--spring.kafka.bootstrap-servers=" + this.broker.bootstrapServers();
-		this.gateway = GatewayApplication.create()
-			.run("--server.port=0", brokers, "--captionflow.gateway.data-dir=" + workDir.resolve("data"),
-					"--captionflow.gateway.media-root=" + media, "--captionflow.gateway.outbox.max-backoff=2s");
-		this.worker = OcrWorkerApplication.create()
-			.run(brokers, "--captionflow.worker.media-root=" + media, "--spring.kafka.listener.concurrency=2");
-		this.http = WebClient
-			.create("http://localhost:" + this.gateway.getEnvironment().getProperty("local.server.port"));
+		String brokers = this.broker.bootstrapServers();
+		this.gateway = SystemApplications.gateway(workDir, 0, brokers, "--captionflow.gateway.outbox.max-backoff=2s");
+		this.worker = SystemApplications.worker(workDir, brokers, "--spring.kafka.listener.concurrency=2");
+		this.http = SystemApplications.http(this.gateway);
 	}
 
 	@AfterAll

@@ -11,8 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
 
 import io.captionflow.events.VideoManifest;
-import io.captionflow.gateway.GatewayApplication;
-import io.captionflow.worker.OcrWorkerApplication;
 import io.captionflow.worker.demo.DemoVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +25,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.test.utils.ContainerTestUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,17 +66,10 @@ abstract class EndToEndScenario {
 	void startSystem() throws Exception {
 		Path media = workDir.resolve("media");
 		this.manifest = new DemoVideo(DemoVideo.Spec.shortClip()).render(media, "clip", "clips/clip.mp4");
-		String brokers = "--spring.kafka.bootstrap-servers=" + startBroker();
-		this.gateway = GatewayApplication.create()
-			.run("--server.port=0", brokers, "--captionflow.gateway.data-dir=" + workDir.resolve("data"),
-					"--captionflow.gateway.media-root=" + media);
-		this.worker = OcrWorkerApplication.create().run(brokers, "--captionflow.worker.media-root=" + media);
-		// each gateway instance reads notifications from "latest": wait until it reads
-		ContainerTestUtils.waitForAssignment(
-				this.gateway.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("video-notifications"),
-				6);
-		this.http = WebClient
-			.create("http://localhost:" + this.gateway.getEnvironment().getProperty("local.server.port"));
+		String brokers = startBroker();
+		this.gateway = SystemApplications.gateway(workDir, 0, brokers);
+		this.worker = SystemApplications.worker(workDir, brokers);
+		this.http = SystemApplications.http(this.gateway);
 	}
 
 	@AfterAll
