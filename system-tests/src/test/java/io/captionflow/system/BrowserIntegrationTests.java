@@ -14,9 +14,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.logging.Level;
 
+import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.gateway.GatewayApplication;
-import io.captionflow.worker.OcrWorkerApplication;
 import io.captionflow.worker.demo.DemoVideo;
 import io.captionflow.worker.frames.IndexedVideo;
 import org.junit.jupiter.api.AfterAll;
@@ -48,11 +47,11 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.DefaultApplicationArguments;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-import org.springframework.kafka.test.utils.ContainerTestUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,19 +93,12 @@ class BrowserIntegrationTests {
 			this.port = socket.getLocalPort();
 		}
 		startGateway();
-		this.worker = OcrWorkerApplication.create()
-			.run("--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
-					"--captionflow.worker.media-root=" + media);
+		this.worker = SystemApplications.worker(workDir, this.broker.getBrokersAsString());
 	}
 
 	private void startGateway() {
-		this.gateway = GatewayApplication.create()
-			.run("--server.port=" + this.port, "--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
-					"--captionflow.gateway.data-dir=" + workDir.resolve("data"),
-					"--captionflow.gateway.media-root=" + workDir.resolve("media"));
-		ContainerTestUtils.waitForAssignment(
-				this.gateway.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("video-notifications"),
-				6);
+		// on the same port each time: the pages reconnect to where they were
+		this.gateway = SystemApplications.gateway(workDir, this.port, this.broker.getBrokersAsString());
 	}
 
 	@AfterEach
@@ -402,6 +394,30 @@ class BrowserIntegrationTests {
 		await(browser, (d) -> text(d, "document.querySelector('#caption-" + kept + " [data-ocr-text]').textContent")
 			.equals("Typed by the annotator"));
 		assertThat(browser.switchTo().activeElement()).isEqualTo(focused);
+	}
+
+	@Test
+	@Order(7)
+	void aVideoWithMoreCaptionsThanAPageShowsThemAll() throws Exception {
+		// one predicted caption on each of the first 1,100 frames: more than the API's
+		// largest page of 1,000, imported from a manifest as at start-up (no OCR queued)
+		int count = 1100;
+		Path media = workDir.resolve("media");
+		IndexedVideo.h264(count + 10, 25).render(Files.createDirectories(media.resolve("long")).resolve("long.mp4"));
+		List<VideoManifest.PredictedCaption> captions = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			captions.add(new VideoManifest.PredictedCaption(i, i, null));
+		}
+		VideoManifest manifest = new VideoManifest("long", "A long list", "long/long.mp4", 25, count + 10, 480, 270,
+				IndexedVideo.BITS_BOX, "eng", captions);
+		Files.write(media.resolve("long/long" + VideoManifest.SUFFIX), EventJson.write(manifest));
+		this.gateway.getBean("manifestImporter", ApplicationRunner.class).run(new DefaultApplicationArguments());
+
+		WebDriver page = browser();
+		page.get(url("/video.html?id=long"));
+		await(page, (d) -> d.findElements(By.cssSelector("#captions tr")).size() == count);
+		assertThat(text(page, "document.querySelector('#captions tr:last-child td:nth-child(2)').textContent"))
+			.isEqualTo((count - 1) + "–" + (count - 1));
 	}
 
 	private WebDriver browser() {
