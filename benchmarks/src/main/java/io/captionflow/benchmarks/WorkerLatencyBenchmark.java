@@ -99,21 +99,42 @@ public final class WorkerLatencyBenchmark {
 		System.out.printf("Video: %dx%d H.264, %.0f fps, keyframe every %d frames, crop %dx%d%n", this.video.width(),
 				this.video.height(), this.video.fps(), 50, this.video.crop().width(), this.video.crop().height());
 		this.consumer.subscribe(List.of(Topics.FLOW_EVENTS.name()));
-		try (ConfigurableApplicationContext worker = startWorker(brokers, 1, 1)) {
+		withWorker(brokers, 1, 1, () -> {
 			waitForAssignment();
 			sequential(20, 14, false);
 			report("14-frame captions, one at a time, on one core (decoder-threads=1)", sequential(200, 14, true));
-		}
-		try (ConfigurableApplicationContext worker = startWorker(brokers, 1, 0)) {
+		});
+		withWorker(brokers, 1, 0, () -> {
 			sequential(10, 14, false);
 			report("14-frame captions, one at a time (FFmpeg's decoder threads)", sequential(200, 14, true));
 			report("150-frame captions, one at a time (64 of 150 frames sampled)", sequential(40, 150, true));
 			backlog("backlog of 100 14-frame captions, 1 listener thread", 100, 14);
-		}
-		try (ConfigurableApplicationContext worker = startWorker(brokers, 2, 0)) {
+		});
+		withWorker(brokers, 2, 0, () -> {
 			sequential(10, 14, false);
 			backlog("backlog of 100 14-frame captions, 2 listener threads", 100, 14);
+		});
+	}
+
+	/**
+	 * Runs measurements against a worker started for them, stopped after them.
+	 */
+	private void withWorker(String brokers, int threads, int decoderThreads, Measurements measurements)
+			throws Exception {
+		ConfigurableApplicationContext worker = startWorker(brokers, threads, decoderThreads);
+		try {
+			measurements.run();
 		}
+		finally {
+			worker.close();
+		}
+	}
+
+	@FunctionalInterface
+	private interface Measurements {
+
+		void run() throws Exception;
+
 	}
 
 	private ConfigurableApplicationContext startWorker(String brokers, int threads, int decoderThreads) {

@@ -97,8 +97,14 @@ final class KafkaBrokerProcess implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws InterruptedException {
-		stop();
+	public void close() {
+		try {
+			stop();
+		}
+		catch (InterruptedException ex) {
+			// the broker got its signal; whoever interrupted us decides what comes next
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private Process run(String main, String... args) throws IOException {

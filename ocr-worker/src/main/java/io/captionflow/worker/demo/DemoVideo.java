@@ -145,8 +145,8 @@ public final class DemoVideo {
 			g.drawLine(x + offset, h, x + offset + h, 0);
 		}
 		for (int i = 0; i < 9; i++) {
-			int cx = (int) ((i * 173 + frame * (5 + i)) % (w + 200)) - 100;
-			int cy = (int) ((i * 97 + frame * (3 + i % 4)) % (h + 200)) - 100;
+			int cx = (i * 173 + frame * (5 + i)) % (w + 200) - 100;
+			int cy = (i * 97 + frame * (3 + i % 4)) % (h + 200) - 100;
 			g.setColor(new Color(60 + i * 9, 110 - i * 5, 120 - i * 6));
 			g.fillOval(cx, cy, 90 + i * 12, 90 + i * 12);
 		}
@@ -156,7 +156,7 @@ public final class DemoVideo {
 		CropBox crop = this.spec.crop();
 		Font font = new Font("DejaVu Sans", Font.BOLD, this.spec.fontSize());
 		TextLayout layout = new TextLayout(text, font, g.getFontRenderContext());
-		float x = crop.x() + (crop.width() - (float) layout.getAdvance()) / 2;
+		float x = crop.x() + (crop.width() - layout.getAdvance()) / 2;
 		float y = crop.y() + (crop.height() + layout.getAscent() - layout.getDescent()) / 2;
 		Shape outline = layout.getOutline(AffineTransform.getTranslateInstance(x, y));
 		g.setStroke(new BasicStroke(5, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));

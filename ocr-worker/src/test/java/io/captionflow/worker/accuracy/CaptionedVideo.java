@@ -361,7 +361,7 @@ public final class CaptionedVideo {
 		float baseline = CROP.y() + (CROP.height() - blockHeight) / 2 + first.getAscent();
 		List<Shape> outlines = new ArrayList<>();
 		for (TextLayout layout : layouts) {
-			float x = CROP.x() + (CROP.width() - (float) layout.getAdvance()) / 2;
+			float x = CROP.x() + (CROP.width() - layout.getAdvance()) / 2;
 			outlines.add(layout.getOutline(AffineTransform.getTranslateInstance(x, baseline)));
 			baseline += lineGap;
 		}
