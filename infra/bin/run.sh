@@ -63,7 +63,7 @@ fi
 if [ ! -f "$CAPTIONFLOW_MEDIA_ROOT/demo/demo.video.json" ]; then
   echo "Demo: rendering the demo video (first run only)"
 fi
-java -Dloader.main=io.captionflow.worker.demo.DemoVideo -cp "$worker_jar" \
+java --enable-native-access=ALL-UNNAMED -Dloader.main=io.captionflow.worker.demo.DemoVideo -cp "$worker_jar" \
   org.springframework.boot.loader.launch.PropertiesLauncher "$CAPTIONFLOW_MEDIA_ROOT"
 
 echo "Gateway: starting on port $port (log: $logs/gateway.log)"
