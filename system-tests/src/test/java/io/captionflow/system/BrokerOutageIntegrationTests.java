@@ -78,12 +78,7 @@ class BrokerOutageIntegrationTests {
 
 	@AfterAll
 	void stopSystem() throws Exception {
-		if (this.worker != null) {
-			this.worker.close();
-		}
-		if (this.gateway != null) {
-			this.gateway.close();
-		}
+		SystemApplications.close(this.worker, this.gateway);
 		if (this.broker != null) {
 			this.broker.close();
 		}

@@ -109,12 +109,7 @@ class BrowserIntegrationTests {
 
 	@AfterAll
 	void stopSystem() {
-		if (this.worker != null) {
-			this.worker.close();
-		}
-		if (this.gateway != null) {
-			this.gateway.close();
-		}
+		SystemApplications.close(this.worker, this.gateway);
 		if (this.broker != null) {
 			this.broker.destroy();
 		}

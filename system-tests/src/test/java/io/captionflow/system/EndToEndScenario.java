@@ -74,12 +74,7 @@ abstract class EndToEndScenario {
 
 	@AfterAll
 	void stopSystem() {
-		if (this.worker != null) {
-			this.worker.close();
-		}
-		if (this.gateway != null) {
-			this.gateway.close();
-		}
+		SystemApplications.close(this.worker, this.gateway);
 		stopBroker();
 	}
 

@@ -63,6 +63,18 @@ final class SystemApplications {
 		return WebClient.create("http://localhost:" + gateway.getEnvironment().getProperty("local.server.port"));
 	}
 
+	/**
+	 * Closes applications in the order given, skipping those that never started.
+	 * @param applications the applications, some possibly null
+	 */
+	static void close(ConfigurableApplicationContext... applications) {
+		for (ConfigurableApplicationContext application : applications) {
+			if (application != null) {
+				application.close();
+			}
+		}
+	}
+
 	private static String[] arguments(List<String> common, String... settings) {
 		List<String> all = new ArrayList<>(common);
 		all.addAll(List.of(settings));
