@@ -125,8 +125,7 @@ public abstract class RoundLoop implements SmartLifecycle {
 					this.logger.debug("{} still failing", this.name, ex);
 				}
 				try {
-					// not woken early: during an outage every save would cut the pause
-					// short
+					// wake-ups do not end it: in an outage, every save sends one
 					Thread.sleep(backoff);
 				}
 				catch (InterruptedException interrupted) {

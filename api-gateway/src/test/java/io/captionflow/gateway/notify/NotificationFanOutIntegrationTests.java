@@ -97,8 +97,8 @@ class NotificationFanOutIntegrationTests {
 		CaptionOcrRequested request = CaptionOcrRequested.of(UUID.randomUUID(), "f1", captionId,
 				saved.get("caption").get("revision").asLong(), 10, 30, new CropBox(0, 600, 1280, 100), "eng", "f1.mp4",
 				Instant.now());
-		@SuppressWarnings("unchecked") // the gateway's one template, declared <Object,
-										// Object>
+		// the gateway's one template, declared <Object, Object>
+		@SuppressWarnings("unchecked")
 		KafkaTemplate<Object, Object> kafka = a.getBean(KafkaTemplate.class);
 		kafka.send(Topics.FLOW_EVENTS.name(), "f1", FlowStarted.of(request, "w", Instant.now())).join();
 		FlowCompleted completed = FlowCompleted.complete(request, "text", 90, 21, null, FlowCompleted.Timings.NONE, "w",

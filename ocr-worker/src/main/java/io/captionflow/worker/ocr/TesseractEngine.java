@@ -119,9 +119,8 @@ public final class TesseractEngine implements TextRecognizer {
 			throw new OcrException("Tesseract could not load language '" + language + "' from " + tessdata);
 		}
 		this.api.TessBaseAPISetVariable(engine, "user_defined_dpi", "300");
-		// Tesseract's diagnostics (a statistics block for every page it finds empty)
-		// would
-		// otherwise fill the worker's log; what matters comes back through the API
+		// Tesseract's diagnostics (a statistics block per empty page) would fill the
+		// worker's log; what matters comes back through the API
 		this.api.TessBaseAPISetVariable(engine, "debug_file", "/dev/null");
 		this.allEngines.add(engine);
 		return engine;
