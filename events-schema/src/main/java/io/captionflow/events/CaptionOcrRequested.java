@@ -66,8 +66,9 @@ public record CaptionOcrRequested(int schemaVersion, UUID eventId, String videoI
 	 * The number of frames in the requested range.
 	 * @return frame count
 	 */
-	public int frameCount() {
-		return this.endFrameIndex - this.startFrameIndex + 1;
+	public long frameCount() {
+		// long: a crafted request may span the whole int range
+		return (long) this.endFrameIndex - this.startFrameIndex + 1;
 	}
 
 }

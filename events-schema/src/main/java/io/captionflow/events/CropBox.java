@@ -24,7 +24,25 @@ public record CropBox(int x, int y, int width, int height) {
 	 * @return true when the box fits
 	 */
 	public boolean fitsWithin(int frameWidth, int frameHeight) {
-		return this.x + this.width <= frameWidth && this.y + this.height <= frameHeight;
+		// never x + width: that overflows for a crafted box and would pass the check
+		return this.x < frameWidth && this.width <= frameWidth - this.x && this.y < frameHeight
+				&& this.height <= frameHeight - this.y;
+	}
+
+	/**
+	 * The number of pixels in the box, without overflow.
+	 * @return width times height
+	 */
+	public long area() {
+		return (long) this.width * this.height;
+	}
+
+	/**
+	 * The box as people write it, for error messages.
+	 * @return {@code x,y widthxheight}
+	 */
+	public String describe() {
+		return this.x + "," + this.y + " " + this.width + "x" + this.height;
 	}
 
 }

@@ -48,7 +48,7 @@ public record FlowProgressed(int schemaVersion, UUID eventId, UUID requestId, St
 	public static FlowProgressed of(CaptionOcrRequested request, int framesDecoded, String workerId, Instant at) {
 		return new FlowProgressed(SCHEMA_VERSION, FlowEvent.idFor(request, "progressed-" + framesDecoded),
 				request.eventId(), request.videoId(), request.captionId(), request.revision(), framesDecoded,
-				request.frameCount(), workerId, at);
+				Math.toIntExact(request.frameCount()), workerId, at);
 	}
 
 	/**
