@@ -4,6 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -57,14 +61,95 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
 	}
 
+	/**
+	 * An unreadable body or parameter. The detail names the field and what was expected,
+	 * in the API's words: the parser's own message names Java types and is not shown.
+	 */
 	@Override
 	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
 			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
-		Throwable cause = ex.getMostSpecificCause();
-		String detail = ex.getReason() + ((cause != ex) ? ": " + firstLine(cause.getMessage()) : "");
+		JacksonException json = jsonCause(ex);
+		String detail;
+		String field = null;
+		if (json != null) {
+			field = path(json);
+			detail = describe(json, field);
+		}
+		else if (ex.getMethodParameter() != null && ex.getMethodParameter().getParameterName() != null) {
+			field = ex.getMethodParameter().getParameterName();
+			detail = field + " is missing or has the wrong type";
+		}
+		else {
+			detail = "the request could not be read";
+		}
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
 		problem.setTitle("Unreadable request");
+		if (field != null && !field.isEmpty()) {
+			problem.setProperty("errors", List.of(Map.of("field", field, "message", detail)));
+		}
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
+	}
+
+	private static JacksonException jsonCause(Throwable ex) {
+		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+			if (cause instanceof JacksonException json) {
+				return json;
+			}
+		}
+		return null;
+	}
+
+	private static String path(JacksonException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.toString();
+	}
+
+	private static String describe(JacksonException ex, String field) {
+		String where = field.isEmpty() ? "the body" : field;
+		if (ex instanceof ValueInstantiationException && ex.getCause() != null
+				&& ex.getCause() instanceof IllegalArgumentException invalid) {
+			// a record refused its values, in words of its own
+			return where + ": " + LogText.escape(invalid.getMessage());
+		}
+		if (ex instanceof MismatchedInputException mismatch) {
+			return where + " must be " + expected(mismatch.getTargetType());
+		}
+		if (ex instanceof StreamReadException read) {
+			// the parser's messages name JSON, not Java: a syntax error, a duplicate key,
+			// a number out of range, nesting too deep
+			return "the body is not valid JSON: " + LogText.escape(firstLine(read.getOriginalMessage()));
+		}
+		return where + " has a value that cannot be read";
+	}
+
+	private static String expected(Class<?> type) {
+		if (type == null) {
+			return "of another type";
+		}
+		if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+			return "a whole number";
+		}
+		if (type == Double.class || type == double.class) {
+			return "a number";
+		}
+		if (type == Boolean.class || type == boolean.class) {
+			return "true or false";
+		}
+		if (type == String.class || type.isEnum()) {
+			return "a string";
+		}
+		if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+			return "an array";
+		}
+		return "an object";
 	}
 
 	private static String firstLine(String message) {

@@ -1,8 +1,12 @@
 package io.captionflow.gateway;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Optional;
 
+import io.captionflow.events.WorkLimits;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -15,9 +19,12 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 /**
- * Files under the media root served as responses: the videos and the median images the
- * workers write. A {@link Resource} body lets WebFlux answer range requests with 206 and
- * the asked-for bytes, so a player can seek without downloading the whole file.
+ * Files under the media root: the videos and the median images the workers write. A
+ * location is relative to the root and resolves for real: the file's real path, symbolic
+ * links followed, must lie under the root's real path, so a link planted in the root
+ * cannot reach outside it. A {@link Resource} body lets WebFlux answer range requests
+ * with 206 and the asked-for bytes, so a player can seek without downloading the whole
+ * file.
  */
 @Component
 public class MediaFiles {
@@ -29,6 +36,45 @@ public class MediaFiles {
 	}
 
 	/**
+	 * The regular file at a location relative to the media root, checked on the file
+	 * system: call it off the event loop.
+	 * @param location the file's location relative to the media root
+	 * @return the file's real path, or empty when the location is malformed, leaves the
+	 * media root (by {@code ..} or by a link) or holds no regular file
+	 */
+	public Optional<Path> resolveExisting(String location) {
+		if (!wellFormed(location)) {
+			return Optional.empty();
+		}
+		try {
+			Path file = this.root.resolve(location).normalize();
+			if (!file.startsWith(this.root) || file.equals(this.root)) {
+				return Optional.empty();
+			}
+			Path realRoot = this.root.toRealPath();
+			Path real = file.toRealPath();
+			return (real.startsWith(realRoot) && Files.isRegularFile(real)) ? Optional.of(real) : Optional.empty();
+		}
+		catch (IOException | InvalidPathException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Whether a location has the form of one: relative, of printable characters, not too
+	 * long.
+	 * @param location a location from a request, an event or the database
+	 * @return true when it may name a file under the media root
+	 */
+	public static boolean wellFormed(String location) {
+		if (location == null || location.isEmpty() || location.length() > WorkLimits.MAX_MEDIA_LOCATION
+				|| location.startsWith("/") || location.indexOf('\\') >= 0) {
+			return false;
+		}
+		return location.chars().noneMatch(Character::isISOControl);
+	}
+
+	/**
 	 * The file at a location relative to the media root, as a response whose content type
 	 * follows the file's name; revalidated on each use, since a file may be rewritten
 	 * under the same name.
@@ -37,11 +83,10 @@ public class MediaFiles {
 	 * regular file
 	 */
 	public Mono<ResponseEntity<Resource>> serve(String location) {
-		Path file = this.root.resolve(location).normalize();
-		return Mono.fromCallable(() -> file.startsWith(this.root) && Files.isRegularFile(file))
+		return Mono.fromCallable(() -> resolveExisting(location))
 			.subscribeOn(Schedulers.boundedElastic())
-			.filter(Boolean::booleanValue)
-			.map((found) -> ResponseEntity.ok()
+			.flatMap(Mono::justOrEmpty)
+			.map((file) -> ResponseEntity.ok()
 				.contentType(MediaTypeFactory.getMediaType(file.getFileName().toString())
 					.orElse(MediaType.APPLICATION_OCTET_STREAM))
 				.cacheControl(CacheControl.noCache())

@@ -89,7 +89,7 @@ class GatewayIntegrationTests {
 		VideoManifest manifest = new VideoManifest("v1", "Test video", "v/v1.mp4", 25, 100, 1280, 720,
 				new CropBox(0, 600, 1280, 100), "eng", List.of(new VideoManifest.PredictedCaption(5, 44, null),
 						new VideoManifest.PredictedCaption(55, 94, null)));
-		Files.write(media.resolve("v/v1" + VideoManifest.SUFFIX), EventJson.write(manifest));
+		TestVideos.manifest(media, manifest);
 		registry.add("captionflow.gateway.media-root", media::toString);
 		TestDatabase.register(registry, workDir);
 	}

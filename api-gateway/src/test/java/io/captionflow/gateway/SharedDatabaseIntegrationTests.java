@@ -72,8 +72,8 @@ class SharedDatabaseIntegrationTests {
 		for (int i = 0; i < CAPTIONS; i++) {
 			predicted.add(new VideoManifest.PredictedCaption(i * 10, i * 10 + 5, null));
 		}
-		Files.write(media.resolve("s/shared" + VideoManifest.SUFFIX), EventJson.write(new VideoManifest("shared",
-				"Shared", "s/shared.mp4", 25, 400, 1280, 720, new CropBox(0, 600, 1280, 100), "eng", predicted)));
+		TestVideos.manifest(media, new VideoManifest("shared", "Shared", "s/shared.mp4", 25, 400, 1280, 720,
+				new CropBox(0, 600, 1280, 100), "eng", predicted));
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0",
 				"--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
 				"--captionflow.gateway.media-root=" + media, "--captionflow.gateway.outbox.poll-interval=200ms"));

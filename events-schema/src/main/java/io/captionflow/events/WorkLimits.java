@@ -41,6 +41,13 @@ public record WorkLimits(int maxWidth, int maxHeight, Duration maxDuration, doub
 	 */
 	public static final Pattern LANGUAGE = Pattern.compile("[a-z]{3}(_[a-z]{3,4})?(_vert)?");
 
+	/**
+	 * The FFmpeg demuxers media is opened with (FFmpeg's {@code format_whitelist}): the
+	 * containers cameras, phones, editors and streaming sites write. Anything else, raw
+	 * streams and image sequences included, is refused before a byte is parsed.
+	 */
+	public static final String CONTAINERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,mpeg,flv,ogg";
+
 	/** The longest media location, in characters. */
 	public static final int MAX_MEDIA_LOCATION = 1000;
 

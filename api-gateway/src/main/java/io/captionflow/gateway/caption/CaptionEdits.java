@@ -4,11 +4,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoNotification;
+import io.captionflow.events.WorkLimits;
 import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
 import io.captionflow.gateway.NotFoundException;
@@ -47,7 +49,7 @@ class CaptionEdits {
 
 	private final Clock clock;
 
-	private final int maxFrames;
+	private final WorkLimits limits;
 
 	CaptionEdits(CaptionStore captions, Outbox outbox, NotificationLog notifications, TransactionalOperator transaction,
 			Clock clock, GatewayProperties properties) {
@@ -56,7 +58,7 @@ class CaptionEdits {
 		this.notifications = notifications;
 		this.transaction = transaction;
 		this.clock = clock;
-		this.maxFrames = properties.maxCaptionFrames();
+		this.limits = properties.limits().work();
 	}
 
 	Mono<SaveResult> saveExtents(String videoId, long captionId, ExtentsRequest request) {
@@ -116,23 +118,29 @@ class CaptionEdits {
 			.flatMap((target) -> checkEnd(target, end));
 	}
 
+	/** The range on its own, before any row is locked. */
 	private Mono<Void> checkRange(int start, int end) {
-		if (end < start) {
-			return Mono.error(new InvalidRequestException("endFrameIndex",
-					"endFrameIndex " + end + " is before startFrameIndex " + start));
-		}
-		if (end - start + 1 > this.maxFrames) {
-			return Mono.error(new InvalidRequestException("endFrameIndex", "the range " + start + ".." + end + " is "
-					+ (end - start + 1) + " frames long; a caption may span at most " + this.maxFrames));
-		}
-		return Mono.empty();
+		return this.limits.checkRange(start, end, Long.MAX_VALUE)
+			.map((violation) -> Mono.<Void>error(new InvalidRequestException(violation.field(), violation.message())))
+			.orElse(Mono.empty());
 	}
 
-	private static Mono<CaptionStore.SaveTarget> checkEnd(CaptionStore.SaveTarget target, int end) {
-		return (end >= target.frameCount())
-				? Mono.error(new InvalidRequestException("endFrameIndex", "endFrameIndex " + end
-						+ " is beyond the last frame of the video (" + (target.frameCount() - 1) + ")"))
-				: Mono.just(target);
+	/**
+	 * The range against the video, and the video's caption box against the limits: a
+	 * video registered before the limits were may have a box no worker would take.
+	 */
+	private Mono<CaptionStore.SaveTarget> checkEnd(CaptionStore.SaveTarget target, int end) {
+		if (end >= target.frameCount()) {
+			return Mono.error(new InvalidRequestException("endFrameIndex", "endFrameIndex " + end
+					+ " is beyond the last frame of the video (" + (target.frameCount() - 1) + ")"));
+		}
+		Optional<WorkLimits.Violation> violation = this.limits.checkCrop(target.crop(), target.width(), target.height())
+			.map((crop) -> new WorkLimits.Violation("crop",
+					"the video's " + crop.message() + "; change it with PATCH /api/videos/{id}"));
+		return violation
+			.map((broken) -> Mono.<CaptionStore.SaveTarget>error(
+					new InvalidRequestException(broken.field(), broken.message())))
+			.orElse(Mono.just(target));
 	}
 
 	/**

@@ -9,6 +9,7 @@ import io.captionflow.events.CropBox;
 import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
+import io.captionflow.gateway.PlainText;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,6 +22,10 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class CaptionStore {
+
+	private static final int MAX_TEXT = 4000;
+
+	private static final int MAX_ERROR = 2000;
 
 	private static final String COLUMNS = """
 			id, video_id, start_frame_index, end_frame_index, extents_state, extents_pending, text, text_pending, notes,
@@ -114,7 +119,8 @@ public class CaptionStore {
 	 */
 	Mono<SaveTarget> lockVideo(String videoId) {
 		return this.db.sql("""
-				select frame_count, media_location, ocr_language, crop_x, crop_y, crop_width, crop_height
+				select frame_count, width, height, media_location, ocr_language, crop_x, crop_y, crop_width,
+				  crop_height
 				from videos where id = :videoId for update""")
 			.bind("videoId", videoId)
 			.map(CaptionStore::saveTarget)
@@ -131,7 +137,8 @@ public class CaptionStore {
 	 */
 	Mono<SaveTarget> lockCaption(String videoId, long captionId) {
 		return this.db.sql("""
-				select v.frame_count, v.media_location, v.ocr_language, v.crop_x, v.crop_y, v.crop_width, v.crop_height
+				select v.frame_count, v.width, v.height, v.media_location, v.ocr_language, v.crop_x, v.crop_y,
+				  v.crop_width, v.crop_height
 				from videos v join captions c on c.video_id = v.id
 				where v.id = :videoId and c.id = :id for update""")
 			.bind("videoId", videoId)
@@ -240,7 +247,7 @@ public class CaptionStore {
 	Flux<StuckCaption> findStuck(Instant before, int limit) {
 		return this.db.sql("""
 				select c.id, c.video_id, c.start_frame_index, c.end_frame_index, c.revision, c.ocr_attempts,
-				       c.caption_ocr_status, v.media_location, v.ocr_language, v.frame_count,
+				       c.caption_ocr_status, v.media_location, v.ocr_language, v.frame_count, v.width, v.height,
 				       v.crop_x, v.crop_y, v.crop_width, v.crop_height
 				from captions c join videos v on v.id = c.video_id
 				where c.caption_ocr_status in ('queued', 'processing') and c.updated_at < :before
@@ -336,7 +343,9 @@ public class CaptionStore {
 
 	/**
 	 * Records an OCR outcome, if the event is for the caption's current revision: a
-	 * result for an older revision never overwrites a newer save.
+	 * result for an older revision never overwrites a newer save. Its median image is
+	 * kept only where the worker writes it, beside the caption's video: a location from
+	 * an event is never served otherwise.
 	 * @param event the worker's completion
 	 * @param at when applied
 	 * @return whether the caption changed
@@ -346,19 +355,28 @@ public class CaptionStore {
 		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
 				update captions set caption_ocr_status = :status, caption_ocr = :text,
 				  caption_ocr_confidence = :confidence, caption_ocr_error = :error, caption_ocr_processed_at = :at,
-				  caption_ocr_image = :image, caption_ocr_progress = null, image_needs_regen = false,
-				  updated_at = :at
+				  caption_ocr_image = case when :image = (select v.media_location from videos v
+				    where v.id = captions.video_id) || '.captionflow/caption-' || cast(captions.id as varchar(20))
+				    || '.png' then :image else null end,
+				  caption_ocr_progress = null, image_needs_regen = false, updated_at = :at
 				where video_id = :videoId and id = :id and revision = :revision""")
 			.bind("status", complete ? "completed" : "error")
 			.bind("at", utc(at))
 			.bind("videoId", event.videoId())
 			.bind("id", event.captionId())
 			.bind("revision", event.revision());
-		update = bindNullable(update, "text", complete ? event.text() : null, String.class);
-		update = bindNullable(update, "confidence", complete ? event.confidence() : null, Double.class);
-		update = bindNullable(update, "error", complete ? null : event.error(), String.class);
+		// a worker's text and reason fit their columns whatever it sent
+		update = bindNullable(update, "text", complete ? PlainText.bounded(event.text(), MAX_TEXT) : null,
+				String.class);
+		update = bindNullable(update, "confidence", complete ? confidence(event.confidence()) : null, Double.class);
+		update = bindNullable(update, "error", complete ? null : PlainText.bounded(event.error(), MAX_ERROR),
+				String.class);
 		update = bindNullable(update, "image", event.medianImage(), String.class);
 		return update.fetch().rowsUpdated().map((count) -> count > 0);
+	}
+
+	private static Double confidence(Double confidence) {
+		return (confidence == null || confidence.isNaN()) ? null : Math.clamp(confidence, 0.0, 100.0);
 	}
 
 	private static <T> DatabaseClient.GenericExecuteSpec bindNullable(DatabaseClient.GenericExecuteSpec spec,
@@ -367,7 +385,8 @@ public class CaptionStore {
 	}
 
 	private static SaveTarget saveTarget(Readable row) {
-		return new SaveTarget(row.get("frame_count", Integer.class), row.get("media_location", String.class),
+		return new SaveTarget(row.get("frame_count", Integer.class), row.get("width", Integer.class),
+				row.get("height", Integer.class), row.get("media_location", String.class),
 				row.get("ocr_language", String.class),
 				new CropBox(row.get("crop_x", Integer.class), row.get("crop_y", Integer.class),
 						row.get("crop_width", Integer.class), row.get("crop_height", Integer.class)));
@@ -399,11 +418,13 @@ public class CaptionStore {
 	 * What saving a caption's extents needs to know of its video.
 	 *
 	 * @param frameCount frames in the video
+	 * @param width frame width
+	 * @param height frame height
 	 * @param media media location
 	 * @param language OCR language
 	 * @param crop caption box
 	 */
-	record SaveTarget(int frameCount, String media, String language, CropBox crop) {
+	record SaveTarget(int frameCount, int width, int height, String media, String language, CropBox crop) {
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.captionflow.gateway.caption;
 
+import io.captionflow.gateway.PlainText;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -16,5 +17,5 @@ import jakarta.validation.constraints.Size;
 record CreateRequest(@NotNull @Min(0) Integer startFrameIndex, @NotNull @Min(0) Integer endFrameIndex,
 		@NotNull @Pattern(regexp = "predicted|confirmed|gap|issue",
 				message = "must be one of predicted, confirmed, gap, issue") String state,
-		@Size(max = 4000) String text) {
+		@Size(max = 4000) @Pattern(regexp = PlainText.LINES, message = PlainText.LINES_MESSAGE) String text) {
 }

@@ -1,5 +1,6 @@
 package io.captionflow.gateway.caption;
 
+import io.captionflow.gateway.PlainText;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -11,6 +12,8 @@ import jakarta.validation.constraints.Size;
  * @param textStatus {@code pending} (to be reviewed) or {@code confirmed}
  * @param notes the annotator's notes, optional
  */
-record TextRequest(@Size(max = 4000) String text, @NotNull @Pattern(regexp = "pending|confirmed",
-		message = "must be one of pending, confirmed") String textStatus, @Size(max = 4000) String notes) {
+record TextRequest(@Size(max = 4000) @Pattern(regexp = PlainText.LINES, message = PlainText.LINES_MESSAGE) String text,
+		@NotNull @Pattern(regexp = "pending|confirmed",
+				message = "must be one of pending, confirmed") String textStatus,
+		@Size(max = 4000) @Pattern(regexp = PlainText.LINES, message = PlainText.LINES_MESSAGE) String notes) {
 }

@@ -9,6 +9,8 @@ import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.UnreadableEventException;
+import io.captionflow.gateway.LogText;
+import io.captionflow.gateway.RecordFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -47,13 +49,27 @@ class DeadLetterListener {
 			groupId = "${spring.kafka.consumer.group-id:gateway}",
 			properties = "value.deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer")
 	void onDeadLetter(ConsumerRecord<String, byte[]> record) {
+		RecordFailedException.handle(() -> endInError(record));
+	}
+
+	private void endInError(ConsumerRecord<String, byte[]> record) {
+		if (record.value() == null) {
+			logger.warn("Dead letter at {}-{}@{} is empty and names no caption", record.topic(), record.partition(),
+					record.offset());
+			return;
+		}
 		CaptionOcrRequested request;
 		try {
 			request = EventJson.read(record.value(), CaptionOcrRequested.class);
 		}
 		catch (UnreadableEventException ex) {
 			logger.warn("Dead letter at {}-{}@{} is not an OCR request and names no caption: {}", record.topic(),
-					record.partition(), record.offset(), ex.getMessage());
+					record.partition(), record.offset(), LogText.escape(ex.getMessage()));
+			return;
+		}
+		if (!FlowResultApplier.wellFormedVideoId(request.videoId())) {
+			logger.warn("Dead letter at {}-{}@{} names no valid video and is skipped", record.topic(),
+					record.partition(), record.offset());
 			return;
 		}
 		String reason = "OCR request failed after retries: " + header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE);
@@ -62,7 +78,7 @@ class DeadLetterListener {
 		FlowCompleted failed = new FlowCompleted(FlowCompleted.SCHEMA_VERSION, eventId, request.eventId(),
 				request.videoId(), request.captionId(), request.revision(), FlowCompleted.Status.ERROR, null, null,
 				reason, 0, null, FlowCompleted.Timings.NONE, WORKER_ID, this.clock.instant());
-		this.applier.apply(failed).block(APPLY_TIMEOUT);
+		RecordFailedException.await(this.applier.apply(failed), APPLY_TIMEOUT);
 	}
 
 	private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -3,6 +3,7 @@ package io.captionflow.gateway.flow;
 import java.time.Duration;
 
 import io.captionflow.events.FlowEvent;
+import io.captionflow.gateway.RecordFailedException;
 
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -10,7 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * Receives flow events (consumer group {@code gateway}, shared by all instances, so each
  * event is applied by one of them) and hands each to the {@link FlowResultApplier}.
- * Blocking here is fine: this is a Kafka consumer thread, not the event loop.
+ * Blocking here is fine: this is a Kafka consumer thread, not the event loop. Whatever
+ * fails, an {@link Error} included, ends in the error handler (retried while the database
+ * is away, else dead-lettered), never in a stopped container.
  */
 @Component
 class FlowEventListener {
@@ -26,7 +29,7 @@ class FlowEventListener {
 	@KafkaListener(id = "flow-events", topics = "#{T(io.captionflow.events.Topics).FLOW_EVENTS.name()}",
 			groupId = "${spring.kafka.consumer.group-id:gateway}")
 	void onFlowEvent(FlowEvent event) {
-		this.applier.apply(event).block(APPLY_TIMEOUT);
+		RecordFailedException.await(this.applier.apply(event), APPLY_TIMEOUT);
 	}
 
 }

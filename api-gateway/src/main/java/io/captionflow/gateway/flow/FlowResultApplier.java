@@ -9,6 +9,7 @@ import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
+import io.captionflow.events.UnreadableEventException;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.caption.CaptionStore;
 import io.captionflow.gateway.notify.NotificationLog;
@@ -52,6 +53,12 @@ class FlowResultApplier {
 	}
 
 	Mono<Void> apply(FlowEvent event) {
+		if (!wellFormedVideoId(event.videoId())) {
+			// no video has such an id: the event is not ours, and no retry will change
+			// that
+			return Mono.error(new UnreadableEventException(event.getClass().getSimpleName() + " " + event.eventId()
+					+ " names no valid video id (1 to 64 printable characters)", null));
+		}
 		Instant now = this.clock.instant();
 		return switch (event) {
 			// progress only moves forward and is no status change: no id to record, no
@@ -66,6 +73,17 @@ class FlowResultApplier {
 										? VideoNotification.Status.COMPLETE : VideoNotification.Status.ERROR,
 								completed.error())));
 		};
+	}
+
+	/**
+	 * Whether a video id from an event can be one: a registered id is 1 to 64 letters,
+	 * digits, '_', '.' or '-'.
+	 * @param videoId the id
+	 * @return true when it may name a video
+	 */
+	static boolean wellFormedVideoId(String videoId) {
+		return videoId != null && !videoId.isEmpty() && videoId.length() <= 64
+				&& videoId.chars().noneMatch(Character::isISOControl);
 	}
 
 	/**

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.RecordFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -149,7 +150,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 			// after every record
 			properties = { "auto.offset.reset=latest", "enable.auto.commit=true" })
 	void onNotification(VideoNotification notification) {
-		offer(List.of(notification));
+		RecordFailedException.handle(() -> offer(List.of(notification)));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.AfterCommit;
+import io.captionflow.gateway.PlainText;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -28,6 +29,10 @@ public class NotificationLog {
 	 * deleted): status {@code complete}, so every open page refetches the caption.
 	 */
 	public static final String CAPTION_EDIT_FLOW = "caption-edit";
+
+	private static final int MAX_ERROR = 2000;
+
+	private static final int MAX_FLOW_NAME = 200;
 
 	private final DatabaseClient db;
 
@@ -55,15 +60,17 @@ public class NotificationLog {
 	public Mono<Void> append(String videoId, String flowName, VideoNotification.Status status, String error,
 			Long captionId, String source) {
 		Instant now = this.clock.instant();
+		// the columns' lengths: a reason from a worker or a webhook may be longer
+		String reason = PlainText.bounded(error, MAX_ERROR);
 		DatabaseClient.GenericExecuteSpec insert = this.db.sql("""
 				insert into flow_notifications (video_id, flow_name, status, error, caption_id, source, created_at)
 				values (:videoId, :flowName, :status, :error, :captionId, :source, :at)""")
 			.bind("videoId", videoId)
-			.bind("flowName", flowName)
+			.bind("flowName", PlainText.bounded(flowName, MAX_FLOW_NAME))
 			.bind("status", status.wireName())
 			.bind("source", source)
 			.bind("at", OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-		insert = (error != null) ? insert.bind("error", error) : insert.bindNull("error", String.class);
+		insert = (reason != null) ? insert.bind("error", reason) : insert.bindNull("error", String.class);
 		insert = (captionId != null) ? insert.bind("captionId", captionId) : insert.bindNull("captionId", Long.class);
 		return insert.fetch().rowsUpdated().then(AfterCommit.run(this.sequencer::wake));
 	}

@@ -1,6 +1,7 @@
 package io.captionflow.gateway.video;
 
 import io.captionflow.events.CropBox;
+import io.captionflow.gateway.PlainText;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -17,6 +18,9 @@ import jakarta.validation.constraints.Size;
 record RegisterRequest(
 		@Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
 				message = "must be 1 to 64 letters, digits, '_', '.' or '-'") String id,
-		@NotBlank @Size(max = 200) String title, @NotBlank @Size(max = 1000) String media, CropBox crop,
-		@Pattern(regexp = VideoPatch.LANGUAGE, message = VideoPatch.LANGUAGE_MESSAGE) String language) {
+		@NotBlank @Size(max = 200) @Pattern(regexp = PlainText.SINGLE_LINE,
+				message = PlainText.SINGLE_LINE_MESSAGE) String title,
+		@NotBlank @Size(max = 1000) @Pattern(regexp = PlainText.SINGLE_LINE,
+				message = PlainText.SINGLE_LINE_MESSAGE) String media,
+		CropBox crop, @Pattern(regexp = VideoPatch.LANGUAGE, message = VideoPatch.LANGUAGE_MESSAGE) String language) {
 }

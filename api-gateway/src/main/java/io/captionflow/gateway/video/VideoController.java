@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
+import io.captionflow.events.WorkLimits;
+import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
 import io.captionflow.gateway.MediaFiles;
 import io.captionflow.gateway.NotFoundException;
@@ -46,11 +48,18 @@ class VideoController {
 
 	private final MediaFiles media;
 
-	VideoController(VideoCatalog catalog, VideoProbe probe, Clock clock, MediaFiles media) {
+	private final WorkLimits limits;
+
+	private final OcrLanguages languages;
+
+	VideoController(VideoCatalog catalog, VideoProbe probe, Clock clock, MediaFiles media, GatewayProperties properties,
+			OcrLanguages languages) {
 		this.catalog = catalog;
 		this.probe = probe;
 		this.clock = clock;
 		this.media = media;
+		this.limits = properties.limits().work();
+		this.languages = languages;
 	}
 
 	@GetMapping
@@ -70,12 +79,10 @@ class VideoController {
 	Mono<ResponseEntity<Video>> register(@Valid @RequestBody RegisterRequest request) {
 		String id = (request.id() != null) ? request.id() : UUID.randomUUID().toString();
 		String language = (request.language() != null) ? request.language() : "eng";
+		checkLanguage(language);
 		return this.probe.probe(request.media()).flatMap((facts) -> {
-			CropBox crop = (request.crop() != null) ? request.crop()
-					: new CropBox(0, facts.height() - facts.height() / 6, facts.width(), facts.height() / 6);
-			if (!crop.fitsWithin(facts.width(), facts.height())) {
-				return Mono.error(cropDoesNotFit(crop, facts.width(), facts.height()));
-			}
+			CropBox crop = (request.crop() != null) ? request.crop() : defaultCrop(facts.width(), facts.height());
+			checkCrop(crop, facts.width(), facts.height());
 			VideoManifest manifest = new VideoManifest(id, request.title(), request.media(), facts.fps(),
 					facts.frameCount(), facts.width(), facts.height(), crop, language, List.of());
 			return this.catalog.register(manifest, this.clock.instant())
@@ -88,10 +95,13 @@ class VideoController {
 
 	@PatchMapping("/{videoId}")
 	Mono<Video> patch(@PathVariable String videoId, @Valid @RequestBody VideoPatch patch) {
+		if (patch.language() != null) {
+			checkLanguage(patch.language());
+		}
 		return find(videoId).flatMap((video) -> {
 			CropBox crop = patch.crop();
-			if (crop != null && !crop.fitsWithin(video.width(), video.height())) {
-				return Mono.error(cropDoesNotFit(crop, video.width(), video.height()));
+			if (crop != null) {
+				checkCrop(crop, video.width(), video.height());
 			}
 			return this.catalog.update(videoId, crop, patch.language(), this.clock.instant()).then(find(videoId));
 		});
@@ -123,9 +133,23 @@ class VideoController {
 					Mono.error(() -> new NotFoundException("the media file of video '" + videoId + "' is gone")));
 	}
 
-	private static InvalidRequestException cropDoesNotFit(CropBox crop, int width, int height) {
-		return new InvalidRequestException("crop", "crop box " + crop.x() + "," + crop.y() + " " + crop.width() + "x"
-				+ crop.height() + " does not fit the " + width + "x" + height + " video");
+	/** The bottom sixth of the frame, where captions usually sit. */
+	static CropBox defaultCrop(int width, int height) {
+		int boxHeight = Math.max(1, height / 6);
+		return new CropBox(0, height - boxHeight, width, boxHeight);
+	}
+
+	private void checkCrop(CropBox crop, int width, int height) {
+		this.limits.checkCrop(crop, width, height).ifPresent(VideoController::refuse);
+	}
+
+	private void checkLanguage(String language) {
+		this.limits.checkLanguage(language).ifPresent(VideoController::refuse);
+		this.languages.check(language);
+	}
+
+	private static void refuse(WorkLimits.Violation violation) {
+		throw new InvalidRequestException(violation.field(), violation.message());
 	}
 
 	private Mono<Video> find(String videoId) {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
+import io.captionflow.gateway.PlainText;
 import io.captionflow.gateway.NotFoundException;
 import io.captionflow.gateway.notify.NotificationHub;
 import io.captionflow.gateway.notify.NotificationLog;
@@ -89,6 +90,9 @@ class PrefectWebhookController {
 		String deliveryId = (webhookId != null && !webhookId.isBlank()) ? webhookId.strip() : null;
 		if (deliveryId != null && deliveryId.length() > 200) {
 			throw new InvalidRequestException(StandardWebhooks.ID, "must be at most 200 characters");
+		}
+		if (deliveryId != null && deliveryId.chars().anyMatch(Character::isISOControl)) {
+			throw new InvalidRequestException(StandardWebhooks.ID, PlainText.SINGLE_LINE_MESSAGE);
 		}
 		Mono<Outcome> outcome = (deliveryId != null)
 				? delivered(deliveryId).switchIfEmpty(

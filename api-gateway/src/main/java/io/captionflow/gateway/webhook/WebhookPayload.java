@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.InvalidRequestException;
+import io.captionflow.gateway.PlainText;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -155,6 +156,12 @@ record WebhookPayload(String videoId, String flowName, VideoNotification.Status 
 		}
 		if (text.length() > maxLength) {
 			throw new InvalidRequestException(field, "must be at most " + maxLength + " characters");
+		}
+		// a reason may run over lines; an id or a name is one line
+		boolean lines = maxLength == MAX_ERROR;
+		if (text.chars()
+			.anyMatch((c) -> Character.isISOControl(c) && !(lines && (c == '\n' || c == '\r' || c == '\t')))) {
+			throw new InvalidRequestException(field, lines ? PlainText.LINES_MESSAGE : PlainText.SINGLE_LINE_MESSAGE);
 		}
 		return text;
 	}

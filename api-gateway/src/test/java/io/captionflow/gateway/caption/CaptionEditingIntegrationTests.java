@@ -59,7 +59,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=api-gateway",
 				"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-				"captionflow.gateway.outbox.poll-interval=200ms", "captionflow.gateway.max-caption-frames=120",
+				"captionflow.gateway.outbox.poll-interval=200ms", "captionflow.gateway.limits.max-caption-frames=120",
 				"captionflow.gateway.sweep.interval=1h", "captionflow.gateway.sweep.stuck-after=30s",
 				"captionflow.gateway.sweep.max-attempts=3" })
 @AutoConfigureWebTestClient
@@ -536,7 +536,8 @@ class CaptionEditingIntegrationTests {
 			.isBadRequest()
 			.expectBody()
 			.jsonPath("$.detail")
-			.isEqualTo("media 'registered/not-a-video.mp4' is not a readable video");
+			.value((String detail) -> assertThat(detail)
+				.startsWith("media 'registered/not-a-video.mp4' is not a readable video"));
 		assertThat(count("select count(*) from videos where title in ('Again', 'Missing', 'Text')")).isZero();
 	}
 

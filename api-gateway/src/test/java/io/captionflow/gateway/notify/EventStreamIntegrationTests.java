@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
+import io.captionflow.gateway.TestVideos;
 import io.captionflow.gateway.SseClient;
 import io.captionflow.gateway.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -78,8 +79,8 @@ class EventStreamIntegrationTests {
 		Path media = workDir.resolve("media");
 		Files.createDirectories(media);
 		for (String id : List.of("v1", "v2")) {
-			Files.write(media.resolve(id + VideoManifest.SUFFIX), EventJson.write(new VideoManifest(id, id, id + ".mp4",
-					25, 100, 1280, 720, new CropBox(0, 600, 1280, 100), "eng", List.of())));
+			TestVideos.manifest(media, new VideoManifest(id, id, id + ".mp4", 25, 100, 1280, 720,
+					new CropBox(0, 600, 1280, 100), "eng", List.of()));
 		}
 		registry.add("captionflow.gateway.media-root", media::toString);
 		TestDatabase.register(registry, workDir);

@@ -17,6 +17,7 @@ import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
+import io.captionflow.gateway.TestVideos;
 import io.captionflow.gateway.GatewayApplication;
 import io.captionflow.gateway.SseClient;
 import io.captionflow.gateway.TestDatabase;
@@ -206,10 +207,8 @@ class NotificationFanOutIntegrationTests {
 		Path media = this.workDir.resolve("media");
 		try {
 			Files.createDirectories(media);
-			Files.write(media.resolve("f1" + VideoManifest.SUFFIX),
-					EventJson.write(
-							new VideoManifest("f1", "f1", "f1.mp4", 25, 100, 1280, 720, new CropBox(0, 600, 1280, 100),
-									"eng", List.of(new VideoManifest.PredictedCaption(5, 40, null)))));
+			TestVideos.manifest(media, new VideoManifest("f1", "f1", "f1.mp4", 25, 100, 1280, 720,
+					new CropBox(0, 600, 1280, 100), "eng", List.of(new VideoManifest.PredictedCaption(5, 40, null))));
 		}
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);

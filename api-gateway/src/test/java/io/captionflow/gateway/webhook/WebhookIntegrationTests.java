@@ -15,6 +15,7 @@ import com.standardwebhooks.Webhook;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
+import io.captionflow.gateway.TestVideos;
 import io.captionflow.gateway.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,8 +74,8 @@ class WebhookIntegrationTests {
 	static void directories(DynamicPropertyRegistry registry) throws IOException {
 		Path media = workDir.resolve("media");
 		Files.createDirectories(media);
-		Files.write(media.resolve("w1" + VideoManifest.SUFFIX), EventJson.write(new VideoManifest("w1", "w1", "w1.mp4",
-				25, 100, 1280, 720, new CropBox(0, 600, 1280, 100), "eng", List.of())));
+		TestVideos.manifest(media, new VideoManifest("w1", "w1", "w1.mp4", 25, 100, 1280, 720,
+				new CropBox(0, 600, 1280, 100), "eng", List.of()));
 		registry.add("captionflow.gateway.media-root", media::toString);
 		TestDatabase.register(registry, workDir);
 	}

@@ -1,0 +1,51 @@
+package io.captionflow.gateway;
+
+/**
+ * The patterns text fields of requests are held to: no control characters (NUL above all,
+ * which PostgreSQL refuses), except line breaks and tabs where a field may hold several
+ * lines.
+ */
+public final class PlainText {
+
+	/** A single line: no control characters at all. */
+	public static final String SINGLE_LINE = "[^\\p{Cntrl}]*";
+
+	/** Lines: tabs and line breaks, but no other control characters. */
+	public static final String LINES = "[\\t\\n\\r\\P{Cntrl}]*";
+
+	/** What a refused single line is told. */
+	public static final String SINGLE_LINE_MESSAGE = "must not contain control characters";
+
+	/** What refused lines are told. */
+	public static final String LINES_MESSAGE = "must not contain control characters other than tabs and line breaks";
+
+	private PlainText() {
+	}
+
+	/**
+	 * Text from a worker or another system made to fit its column: control characters
+	 * other than line breaks and tabs dropped, then cut to a length without splitting a
+	 * surrogate pair.
+	 * @param text the text, or null
+	 * @param maxLength the column's length
+	 * @return the text as it may be stored, or null
+	 */
+	public static String bounded(String text, int maxLength) {
+		if (text == null) {
+			return null;
+		}
+		StringBuilder kept = new StringBuilder(Math.min(text.length(), maxLength));
+		for (int i = 0; i < text.length() && kept.length() < maxLength; i++) {
+			char c = text.charAt(i);
+			if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+				continue;
+			}
+			kept.append(c);
+		}
+		if (!kept.isEmpty() && Character.isHighSurrogate(kept.charAt(kept.length() - 1))) {
+			kept.setLength(kept.length() - 1);
+		}
+		return kept.toString();
+	}
+
+}
