@@ -24,6 +24,7 @@ import io.captionflow.events.CropBox;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
+import io.captionflow.gateway.TestVideos;
 import io.captionflow.gateway.GatewayApplication;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -65,13 +66,15 @@ public final class SaveLatencyBenchmark {
 		Path work = Files.createTempDirectory("captionflow-save-bench");
 		Path media = work.resolve("media");
 		Files.createDirectories(media.resolve("bench"));
+		// the gateway probes the media of every manifest it imports: one real video for all
+		TestVideos.render(media.resolve("bench/save.mp4"), 1920, 1080, 1000, 25);
 		for (int v = 0; v < VIDEOS; v++) {
 			List<VideoManifest.PredictedCaption> captions = new ArrayList<>();
 			for (int c = 0; c < 20; c++) {
 				captions.add(new VideoManifest.PredictedCaption(c * 50, c * 50 + 39, null));
 			}
 			Files.write(media.resolve("bench/save-" + v + VideoManifest.SUFFIX),
-					EventJson.write(new VideoManifest("save-" + v, "Save benchmark " + v, "bench/none.mp4", 25, 1000,
+					EventJson.write(new VideoManifest("save-" + v, "Save benchmark " + v, "bench/save.mp4", 25, 1000,
 							1920, 1080, new CropBox(0, 920, 1920, 140), "eng", captions)));
 		}
 		// a broker of its own in this JVM, unless one is named (e.g. make run's, in its

@@ -34,9 +34,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.captionflow.events.CropBox;
-import io.captionflow.events.EventJson;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
+import io.captionflow.gateway.TestVideos;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
@@ -76,8 +76,8 @@ public final class SseBroadcastBenchmark {
 		Path work = Files.createTempDirectory("captionflow-sse-bench");
 		Path media = work.resolve("media");
 		Files.createDirectories(media);
-		Files.write(media.resolve("bench" + VideoManifest.SUFFIX), EventJson.write(new VideoManifest("bench", "bench",
-				"bench.mp4", 25, 1000, 1920, 1080, new CropBox(0, 920, 1920, 140), "eng", List.of())));
+		TestVideos.manifest(media, new VideoManifest("bench", "bench", "bench.mp4", 25, 1000, 1920, 1080,
+				new CropBox(0, 920, 1920, 140), "eng", List.of()));
 		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 6, Topics.CAPTION_OCR_REQUESTS.name(),
 				Topics.FLOW_EVENTS.name(), Topics.VIDEO_NOTIFICATIONS.name());
 		broker.afterPropertiesSet();

@@ -1,0 +1,609 @@
+package io.captionflow.gateway;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import io.captionflow.events.CaptionOcrRequested;
+import io.captionflow.events.CropBox;
+import io.captionflow.events.EventJson;
+import io.captionflow.events.FlowCompleted;
+import io.captionflow.events.FlowEvent;
+import io.captionflow.events.FlowStarted;
+import io.captionflow.events.Topics;
+import io.captionflow.events.VideoManifest;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The hostile-input suite of the gateway: generated and mutated requests to every
+ * endpoint that writes or reads by id, and crafted records on every topic the gateway
+ * consumes, against a real gateway on an embedded KRaft broker. After each case: a 4xx
+ * answer is a problem body that names no Java type and changed nothing, nothing is
+ * answered 5xx, and the consumers keep consuming (a known-good record after the crafted
+ * ones is applied). The number of cases run per target is printed at the end.
+ */
+class HostileInputIntegrationTests {
+
+	private static final String VIDEO = "hostile";
+
+	private static final Map<String, AtomicInteger> cases = new ConcurrentSkipListMap<>();
+
+	private static Path workDir;
+
+	private static EmbeddedKafkaKraftBroker broker;
+
+	private static ConfigurableApplicationContext gateway;
+
+	private static WebClient http;
+
+	private static DatabaseClient db;
+
+	private static KafkaProducer<String, byte[]> producer;
+
+	private static String base;
+
+	@BeforeContainer
+	static void start() throws IOException {
+		workDir = Files.createTempDirectory("captionflow-hostile");
+		Path media = workDir.resolve("media");
+		TestVideos.manifest(media,
+				new VideoManifest(VIDEO, "Hostile", "h/hostile.mp4", 25, 400, 640, 360, new CropBox(0, 300, 640, 60),
+						"eng", List.of(new VideoManifest.PredictedCaption(10, 20, null),
+								new VideoManifest.PredictedCaption(40, 60, null))));
+		Files.writeString(media.resolve("h/not-a-video.mp4"), "hello, I am text");
+		Files.write(media.resolve("h/empty.mp4"), new byte[0]);
+		byte[] video = Files.readAllBytes(media.resolve("h/hostile.mp4"));
+		Files.write(media.resolve("h/truncated.mp4"), Arrays.copyOf(video, video.length / 3));
+		Files.createSymbolicLink(media.resolve("h/escape.mp4"), Path.of("/etc/hostname"));
+		broker = new EmbeddedKafkaKraftBroker(1, 6);
+		broker.afterPropertiesSet();
+		List<String> arguments = new ArrayList<>(
+				List.of("--server.port=0", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+						"--captionflow.gateway.media-root=" + media, "--captionflow.gateway.data-dir=" + workDir,
+						"--captionflow.gateway.outbox.poll-interval=200ms"));
+		TestDatabase.properties(workDir).forEach((name, value) -> arguments.add("--" + name + "=" + value));
+		gateway = GatewayApplication.create().run(arguments.toArray(String[]::new));
+		base = "http://localhost:" + gateway.getEnvironment().getProperty("local.server.port");
+		http = WebClient.builder()
+			.baseUrl(base)
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(1 << 20))
+			.build();
+		db = gateway.getBean(DatabaseClient.class);
+		producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+				new StringSerializer(), new ByteArraySerializer());
+	}
+
+	@AfterContainer
+	static void stop() {
+		System.out.println("Hostile-input cases run, by target:");
+		cases.forEach((target, count) -> System.out.printf("  %-40s %6d%n", target, count.get()));
+		if (producer != null) {
+			producer.close();
+		}
+		if (gateway != null) {
+			gateway.close();
+		}
+		if (broker != null) {
+			broker.destroy();
+		}
+	}
+
+	// ---- REST endpoints ----
+
+	@Property(tries = 300, shrinking = ShrinkingMode.OFF)
+	void extentsSavesAreAnsweredOrRefusedCleanly(@ForAll("extentsBodies") String body) {
+		long caption = knownCaption();
+		exchange("PUT extents", HttpMethod.PUT, "/api/videos/" + VIDEO + "/captions/" + caption + "/extents", body);
+	}
+
+	@Property(tries = 200, shrinking = ShrinkingMode.OFF)
+	void captionCreationsAreAnsweredOrRefusedCleanly(@ForAll("createBodies") String body) {
+		exchange("POST captions", HttpMethod.POST, "/api/videos/" + VIDEO + "/captions", body);
+	}
+
+	@Property(tries = 200, shrinking = ShrinkingMode.OFF)
+	void textSavesAreAnsweredOrRefusedCleanly(@ForAll("textBodies") String body) {
+		long caption = knownCaption();
+		exchange("PUT text", HttpMethod.PUT, "/api/videos/" + VIDEO + "/captions/" + caption + "/text", body);
+	}
+
+	@Property(tries = 300, shrinking = ShrinkingMode.OFF)
+	void videoPatchesAreAnsweredOrRefusedCleanly(@ForAll("patchBodies") String body) {
+		exchange("PATCH video", HttpMethod.PATCH, "/api/videos/" + VIDEO, body);
+		// whatever was accepted, the video's box still fits it and a save still queues
+		JsonNode video = http.get().uri("/api/videos/" + VIDEO).retrieve().bodyToMono(JsonNode.class).block();
+		CropBox crop = new CropBox(video.get("crop").get("x").asInt(), video.get("crop").get("y").asInt(),
+				video.get("crop").get("width").asInt(), video.get("crop").get("height").asInt());
+		assertThat(crop.fitsWithin(640, 360)).as("the stored box %s fits the video", crop.describe()).isTrue();
+		assertThat(aKnownGoodSaveQueues()).isEqualTo("queued");
+	}
+
+	@Property(tries = 150, shrinking = ShrinkingMode.OFF)
+	void registrationsAreAnsweredOrRefusedCleanly(@ForAll("registerBodies") String body) {
+		exchange("POST videos", HttpMethod.POST, "/api/videos", body);
+	}
+
+	@Property(tries = 200, shrinking = ShrinkingMode.OFF)
+	void webhooksAreAnsweredOrRefusedCleanly(@ForAll("webhookBodies") String body) {
+		exchange("POST webhook", HttpMethod.POST, "/api/webhooks/prefect", body);
+	}
+
+	@Property(tries = 300, shrinking = ShrinkingMode.OFF)
+	void readsByHostileIdsAreAnsweredOrRefusedCleanly(@ForAll("hostileIds") String id,
+			@ForAll("hostileNumbers") String number, @ForAll("readPaths") String path) {
+		String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+		String uri = path.replace("{id}", encoded).replace("{n}", URLEncoder.encode(number, StandardCharsets.UTF_8));
+		exchange("GET by id", HttpMethod.GET, uri, null);
+	}
+
+	// ---- topics ----
+
+	@Property(tries = 25, shrinking = ShrinkingMode.OFF)
+	void craftedFlowEventsNeverStopTheFlowEventConsumer(@ForAll("craftedFlowEvents") List<byte[]> crafted) {
+		count("flow-events records", crafted.size());
+		long dltBefore = endOffsets(Topics.FLOW_EVENTS.deadLetterName());
+		for (byte[] value : crafted) {
+			producer.send(new ProducerRecord<>(Topics.FLOW_EVENTS.name(), VIDEO, value));
+		}
+		// a good event after the crafted ones, on the same partition (same key), is
+		// applied
+		CaptionOcrRequested request = queuedRequest();
+		producer.send(new ProducerRecord<>(Topics.FLOW_EVENTS.name(), VIDEO,
+				EventJson.write(FlowStarted.of(request, "hostile-suite", Instant.now()))));
+		await().atMost(Duration.ofSeconds(60))
+			.untilAsserted(() -> assertThat(status(request.captionId())).isEqualTo("processing"));
+		// every record refused at once is in the dead-letter topic with its reason
+		long unreadable = crafted.stream().filter(HostileInputIntegrationTests::unreadableFlowEvent).count();
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(endOffsets(Topics.FLOW_EVENTS.deadLetterName()) - dltBefore)
+				.isGreaterThanOrEqualTo(unreadable));
+		for (ConsumerRecord<String, byte[]> letter : deadLetters(Topics.FLOW_EVENTS.deadLetterName())) {
+			assertThat(letter.headers().lastHeader(KafkaHeaders.DLT_EXCEPTION_MESSAGE)).isNotNull();
+			assertThat(letter.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)).isNotNull();
+		}
+	}
+
+	@Property(tries = 15, shrinking = ShrinkingMode.OFF)
+	void craftedDeadLettersAreHandledAndNeverDeadLetteredAgain(@ForAll("craftedRequests") List<byte[]> crafted) {
+		count("caption-ocr-requests.DLT records", crafted.size());
+		String topic = Topics.CAPTION_OCR_REQUESTS.deadLetterName();
+		for (byte[] value : crafted) {
+			producer.send(new ProducerRecord<>(topic, VIDEO, value));
+		}
+		CaptionOcrRequested request = queuedRequest();
+		ProducerRecord<String, byte[]> good = new ProducerRecord<>(topic, VIDEO, EventJson.write(request));
+		good.headers().add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, "gave up".getBytes(StandardCharsets.UTF_8));
+		producer.send(good);
+		long sent = crafted.size() + 1;
+		await().atMost(Duration.ofSeconds(60))
+			.untilAsserted(() -> assertThat(status(request.captionId())).isEqualTo("error"));
+		// the gateway read them all and put none back
+		assertThat(endOffsets(topic)).isEqualTo(deadLettersSent.addAndGet(sent));
+	}
+
+	private static final AtomicLong deadLettersSent = new AtomicLong();
+
+	// ---- generators ----
+
+	@Provide
+	Arbitrary<String> extentsBodies() {
+		return mutated(Map.of("startFrameIndex", "10", "endFrameIndex", "20", "state", "\"confirmed\""));
+	}
+
+	@Provide
+	Arbitrary<String> createBodies() {
+		return mutated(Map.of("startFrameIndex", "100", "endFrameIndex", "110", "state", "\"predicted\"", "text",
+				"\"hello\""));
+	}
+
+	@Provide
+	Arbitrary<String> textBodies() {
+		return mutated(Map.of("text", "\"hello\"", "textStatus", "\"pending\"", "notes", "\"a note\""));
+	}
+
+	@Provide
+	Arbitrary<String> patchBodies() {
+		Arbitrary<String> edge = Arbitraries.of("0", "1", "-1", "59", "60", "299", "300", "301", "359", "360", "639",
+				"640", "641", "100", "2147483647", "2147483597", "-2147483648", "2147483648", "1e10", "0.5", "null",
+				"\"7\"");
+		Arbitrary<String> crop = Combinators.combine(edge, edge, edge, edge)
+			.as((x, y, w, h) -> "{\"x\":" + x + ",\"y\":" + y + ",\"width\":" + w + ",\"height\":" + h + "}");
+		Arbitrary<String> boxes = crop.map((box) -> "{\"crop\":" + box + "}");
+		return Arbitraries.oneOf(boxes,
+				mutated(Map.of("crop", "{\"x\":0,\"y\":300,\"width\":640,\"height\":60}", "language", "\"eng\"")),
+				languages().map((language) -> "{\"language\":" + language + "}"));
+	}
+
+	@Provide
+	Arbitrary<String> registerBodies() {
+		Arbitrary<String> media = Arbitraries.of("\"h/hostile.mp4\"", "\"h/not-a-video.mp4\"", "\"h/empty.mp4\"",
+				"\"h/truncated.mp4\"", "\"h/escape.mp4\"", "\"../../etc/passwd\"", "\"/etc/passwd\"", "\"h\"",
+				"\"h/\\u0000.mp4\"", "\"h/missing.mp4\"", "\"file:///etc/passwd\"", "\"http://127.0.0.1/x.mp4\"");
+		return Combinators.combine(media, Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12))
+			.as((file, id) -> Map.of("id", "\"r" + id + "\"", "title", "\"A title\"", "media", file, "language",
+					"\"eng\""))
+			.flatMap(this::mutated);
+	}
+
+	@Provide
+	Arbitrary<String> webhookBodies() {
+		Arbitrary<String> seed = mutated(Map.of("videoId", "\"" + VIDEO + "\"", "flowName", "\"nightly\"", "status",
+				"\"error\"", "error", "\"it broke\""));
+		Arbitrary<String> prefect = mutated(Map.of("flowRunId", "\"run-1\"", "flowName", "\"nightly\"", "state",
+				"{\"type\":\"FAILED\",\"name\":\"Failed\",\"message\":\"boom\"}", "parameters",
+				"{\"video_id\":\"" + VIDEO + "\"}"));
+		return Arbitraries.oneOf(seed, prefect);
+	}
+
+	@Provide
+	Arbitrary<String> hostileIds() {
+		return Arbitraries.oneOf(Arbitraries.of(VIDEO, "", " ", "..", "%", "\u0000", "a\u0000b", "a\nb", "\u202e",
+				"\ud83d\ude00", "x".repeat(5000), "' or 1=1 --", "hostile/../hostile"), strings(40));
+	}
+
+	@Provide
+	Arbitrary<String> hostileNumbers() {
+		return Arbitraries.oneOf(
+				Arbitraries.of("0", "-1", "1", "2147483647", "2147483648", "9223372036854775807", "9223372036854775808",
+						"-9223372036854775808", "1e9", "0x10", "NaN", "", "\u0000"),
+				Arbitraries.longs().map(String::valueOf));
+	}
+
+	@Provide
+	Arbitrary<String> readPaths() {
+		return Arbitraries.of("/api/videos/{id}", "/api/videos/{id}/stats", "/api/videos/{id}/media",
+				"/api/videos/{id}/captions?page={n}&size={n}", "/api/videos/" + VIDEO + "/captions?page={n}",
+				"/api/videos/" + VIDEO + "/captions?size={n}", "/api/videos/" + VIDEO + "/captions/{n}",
+				"/api/videos/" + VIDEO + "/captions/{n}/image", "/api/videos/{id}/captions/{n}",
+				"/api/flow-notifications?videoId={id}&after={n}&limit={n}", "/api/flow-notifications?limit={n}");
+	}
+
+	@Provide
+	Arbitrary<List<byte[]>> craftedFlowEvents() {
+		CaptionOcrRequested request = CaptionOcrRequested.of(UUID.randomUUID(), VIDEO, 1, 1, 10, 20,
+				new CropBox(0, 300, 640, 60), "eng", "h/hostile.mp4", Instant.now());
+		Map<String, String> completed = fields(EventJson.write(FlowCompleted.complete(request, "text", 90, 5,
+				"h/hostile.mp4.captionflow/caption-1.png", FlowCompleted.Timings.NONE, "w", Instant.now())));
+		Map<String, String> started = fields(EventJson.write(FlowStarted.of(request, "w", Instant.now())));
+		return Arbitraries.oneOf(mutated(completed), mutated(started), rawBytes())
+			.map((json) -> json.getBytes(StandardCharsets.UTF_8))
+			.list()
+			.ofMinSize(1)
+			.ofMaxSize(12);
+	}
+
+	@Provide
+	Arbitrary<List<byte[]>> craftedRequests() {
+		Map<String, String> request = fields(EventJson.write(CaptionOcrRequested.of(UUID.randomUUID(), VIDEO, 1, 1, 10,
+				20, new CropBox(0, 300, 640, 60), "eng", "h/hostile.mp4", Instant.now())));
+		return Arbitraries.oneOf(mutated(request), rawBytes())
+			.map((json) -> json.getBytes(StandardCharsets.UTF_8))
+			.list()
+			.ofMinSize(1)
+			.ofMaxSize(8);
+	}
+
+	/**
+	 * Mutations of a valid JSON object given as field name to JSON text: a field's value
+	 * replaced by a hostile one, a field dropped, an unknown field added, a key given
+	 * twice, the text truncated, nested too deep, grown past the body limit, or not JSON
+	 * at all; and the object unchanged, now and then.
+	 */
+	private Arbitrary<String> mutated(Map<String, String> valid) {
+		List<String> names = new ArrayList<>(valid.keySet());
+		Arbitrary<String> field = Arbitraries.of(names);
+		Arbitrary<String> replaced = Combinators.combine(field, hostileValues()).as((name, value) -> {
+			Map<String, String> body = new LinkedHashMap<>(valid);
+			body.put(name, value);
+			return object(body);
+		});
+		Arbitrary<String> dropped = field.map((name) -> {
+			Map<String, String> body = new LinkedHashMap<>(valid);
+			body.remove(name);
+			return object(body);
+		});
+		Arbitrary<String> unknown = hostileValues().map((value) -> {
+			Map<String, String> body = new LinkedHashMap<>(valid);
+			body.put("unexpected", value);
+			return object(body);
+		});
+		Arbitrary<String> twice = Combinators.combine(field, hostileValues())
+			.as((name, value) -> object(valid).replaceFirst("\\}$", ",\"" + name + "\":" + value + "}"));
+		Arbitrary<String> truncated = Arbitraries.integers()
+			.between(0, object(valid).length() - 1)
+			.map((at) -> object(valid).substring(0, at));
+		Arbitrary<String> deep = Arbitraries.integers()
+			.between(200, 5000)
+			.map((depth) -> object(valid).replaceFirst("\\}$",
+					",\"deep\":" + "[".repeat(depth) + "]".repeat(depth) + "}"));
+		Arbitrary<String> huge = Arbitraries.integers()
+			.between(60_000, 200_000)
+			.map((size) -> object(valid).replaceFirst("\\}$", ",\"pad\":\"" + "x".repeat(size) + "\"}"));
+		return Arbitraries.frequencyOf(Tuple.of(8, replaced), Tuple.of(2, dropped), Tuple.of(2, unknown),
+				Tuple.of(2, twice), Tuple.of(2, truncated), Tuple.of(1, deep), Tuple.of(1, huge),
+				Tuple.of(1, rawBytes()), Tuple.of(1, Arbitraries.just(object(valid))));
+	}
+
+	private static Arbitrary<String> hostileValues() {
+		return Arbitraries.oneOf(
+				Arbitraries.of("0", "-1", "2147483647", "2147483648", "-2147483649", "9223372036854775807",
+						"9223372036854775808", "1e400", "-1e400", "1.5", "-0", "null", "true", "false", "[]", "{}",
+						"[1,2,3]", "{\"a\":{\"b\":[null]}}", "\"\"", "\" \"", "\"\\u0000\"", "\"a\\u0000b\"",
+						"\"line\\nbreak\"", "\"\\ud800\"", "\"\\u202e\"", "\"\\u001b[31m\"", "\"confirmed\"", "\"gap\"",
+						"\"eng\"", "\"eng+eng\"", "\"chi_sim\"", "\"../../etc/passwd\""),
+				Arbitraries.integers().map(String::valueOf), Arbitraries.longs().map(String::valueOf),
+				strings(60).map(HostileInputIntegrationTests::jsonString),
+				Arbitraries.integers().between(4001, 20_000).map((n) -> "\"" + "y".repeat(n) + "\""));
+	}
+
+	private static Arbitrary<String> languages() {
+		return Arbitraries.oneOf(
+				Arbitraries.of("\"eng\"", "\"chi_sim\"", "\"eng+chi_sim\"", "\"eng+eng\"", "\"deu\"", "\"xyz\"",
+						"\"eng+deu+fra+ita+spa\"", "\"\"", "\"ENG\"", "\"eng+\"", "\"eng\\u0000\"", "7", "null"),
+				strings(20).map(HostileInputIntegrationTests::jsonString));
+	}
+
+	private static Arbitrary<String> rawBytes() {
+		return Arbitraries.oneOf(Arbitraries.of("", "null", "[]", "\"just a string\"", "{", "}", "{\"a\":}",
+				"\u0000\u0001\u0002", "<xml/>", "{\"schemaVersion\":99}"), strings(200));
+	}
+
+	private static Arbitrary<String> strings(int maxLength) {
+		return Arbitraries.strings().all().ofMaxLength(maxLength);
+	}
+
+	// ---- invariants ----
+
+	/**
+	 * Sends a request and checks its answer: below 500; a 4xx is a problem body without
+	 * Java type names, and nothing changed.
+	 */
+	private static void exchange(String target, HttpMethod method, String uri, String body) {
+		count(target, 1);
+		String before = snapshot();
+		WebClient.RequestBodySpec request = http.method(method).uri(URI.create(base + uri));
+		WebClient.RequestHeadersSpec<?> spec = (body != null)
+				? request.contentType(MediaType.APPLICATION_JSON).bodyValue(body.getBytes(StandardCharsets.UTF_8))
+				: request;
+		Reply reply = spec
+			.exchangeToMono((response) -> response.bodyToMono(byte[].class)
+				.defaultIfEmpty(new byte[0])
+				.map((bytes) -> new Reply(response.statusCode().value(), response.headers().contentType().orElse(null),
+						new String(bytes, StandardCharsets.UTF_8))))
+			.block(Duration.ofSeconds(60));
+		String what = method + " " + abbreviated(uri) + " " + abbreviated(body);
+		assertThat(reply.status()).as("status of %s: %s", what, abbreviated(reply.body())).isLessThan(500);
+		if (reply.status() == 414 || reply.status() == 431) {
+			// a request line or headers past Netty's 4 KB: refused by the HTTP codec
+			// before
+			// any handler, with nothing read and nothing stored
+			assertThat(snapshot()).as("state after the refused %s", what).isEqualTo(before);
+			return;
+		}
+		if (reply.status() >= 400) {
+			assertThat(reply.contentType()).as("content type of %s", what).isNotNull();
+			assertThat(reply.contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+				.as("a problem body for %s, not %s", what, reply.contentType())
+				.isTrue();
+			JsonNode problem = EventJson.mapper().readTree(reply.body());
+			assertThat(problem.path("detail").isString()).as("detail of %s: %s", what, reply.body()).isTrue();
+			assertThat(reply.body()).as("the problem of %s", what)
+				.doesNotContain("io.captionflow", "java.", "tools.jackson", "Exception", "org.springframework");
+			assertThat(snapshot()).as("state after the refused %s", what).isEqualTo(before);
+		}
+	}
+
+	private static String aKnownGoodSaveQueues() {
+		long caption = knownCaption();
+		JsonNode saved = http.put()
+			.uri("/api/videos/" + VIDEO + "/captions/" + caption + "/extents")
+			.bodyValue(Map.of("startFrameIndex", 200, "endFrameIndex", 210, "state", "confirmed"))
+			.retrieve()
+			.bodyToMono(JsonNode.class)
+			.block(Duration.ofSeconds(30));
+		return saved.get("caption").get("captionOcrStatus").asString();
+	}
+
+	/**
+	 * A caption of the video to save, made when mutations deleted them all.
+	 */
+	private static long knownCaption() {
+		Long id = db.sql("select min(id) from captions where video_id = :video")
+			.bind("video", VIDEO)
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.block();
+		if (id != null) {
+			return id;
+		}
+		return http.post()
+			.uri("/api/videos/" + VIDEO + "/captions")
+			.bodyValue(Map.of("startFrameIndex", 300, "endFrameIndex", 310, "state", "predicted"))
+			.retrieve()
+			.bodyToMono(JsonNode.class)
+			.block(Duration.ofSeconds(30))
+			.get("caption")
+			.get("id")
+			.asLong();
+	}
+
+	/** A freshly created caption's OCR request, as the worker would have received it. */
+	private static CaptionOcrRequested queuedRequest() {
+		JsonNode caption = http.post()
+			.uri("/api/videos/" + VIDEO + "/captions")
+			.bodyValue(Map.of("startFrameIndex", 390, "endFrameIndex", 399, "state", "predicted"))
+			.retrieve()
+			.bodyToMono(JsonNode.class)
+			.block(Duration.ofSeconds(30))
+			.get("caption");
+		return CaptionOcrRequested.of(UUID.randomUUID(), VIDEO, caption.get("id").asLong(),
+				caption.get("revision").asLong(), 390, 399, new CropBox(0, 300, 640, 60), "eng", "h/hostile.mp4",
+				Instant.now());
+	}
+
+	private static String status(long captionId) {
+		return db.sql("select caption_ocr_status from captions where id = :id")
+			.bind("id", captionId)
+			.map((row) -> row.get(0, String.class))
+			.one()
+			.block();
+	}
+
+	/** What a refused request must not change. */
+	private static String snapshot() {
+		String videos = db.sql("select * from videos order by id")
+			.fetch()
+			.all()
+			.map(Object::toString)
+			.collect(Collectors.joining("\n"))
+			.block();
+		String captions = db.sql("""
+				select id, start_frame_index, end_frame_index, extents_state, text, notes, revision,
+				  caption_ocr_status from captions order by id""")
+			.fetch()
+			.all()
+			.map(Object::toString)
+			.collect(Collectors.joining("\n"))
+			.block();
+		String log = db.sql("select count(*) as n, max(id) as last from flow_notifications")
+			.fetch()
+			.one()
+			.map(Object::toString)
+			.block();
+		String deliveries = db.sql("select count(*) from webhook_deliveries")
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.map(String::valueOf)
+			.block();
+		return videos + "\n--\n" + captions + "\n--\n" + log + "\n--\n" + deliveries;
+	}
+
+	private static boolean unreadableFlowEvent(byte[] value) {
+		try {
+			FlowEvent event = EventJson.read(value, FlowEvent.class);
+			return event.videoId() == null || event.videoId().isEmpty() || event.videoId().length() > 64
+					|| event.videoId().chars().anyMatch(Character::isISOControl);
+		}
+		catch (RuntimeException ex) {
+			return true;
+		}
+	}
+
+	private static long endOffsets(String topic) {
+		try (Consumer<String, byte[]> consumer = consumer()) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic)
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+			return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+		}
+	}
+
+	private static List<ConsumerRecord<String, byte[]>> deadLetters(String topic) {
+		try (Consumer<String, byte[]> consumer = consumer()) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic)
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+			while (partitions.stream().anyMatch((partition) -> consumer.position(partition) < end.get(partition))) {
+				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+			}
+			return records;
+		}
+	}
+
+	private static Consumer<String, byte[]> consumer() {
+		return new DefaultKafkaConsumerFactory<>(
+				Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+						ConsumerConfig.GROUP_ID_CONFIG, "hostile-suite-" + UUID.randomUUID()),
+				new StringDeserializer(), new ByteArrayDeserializer())
+			.createConsumer();
+	}
+
+	private static Map<String, String> fields(byte[] json) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		EventJson.mapper()
+			.readTree(json)
+			.properties()
+			.forEach((entry) -> fields.put(entry.getKey(), entry.getValue().toString()));
+		return fields;
+	}
+
+	private static String object(Map<String, String> fields) {
+		return fields.entrySet()
+			.stream()
+			.map((entry) -> jsonString(entry.getKey()) + ":" + entry.getValue())
+			.collect(Collectors.joining(",", "{", "}"));
+	}
+
+	private static String jsonString(String text) {
+		return EventJson.mapper().writeValueAsString(text);
+	}
+
+	private static String abbreviated(String text) {
+		if (text == null) {
+			return "";
+		}
+		return (text.length() > 300) ? text.substring(0, 300) + "... (" + text.length() + " characters)" : text;
+	}
+
+	private static void count(String target, int cases) {
+		HostileInputIntegrationTests.cases.computeIfAbsent(target, (name) -> new AtomicInteger()).addAndGet(cases);
+	}
+
+	private record Reply(int status, MediaType contentType, String body) {
+	}
+
+}
