@@ -30,9 +30,9 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("captionflow.gateway")
 public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("./data/media") Path mediaRoot,
 		@DefaultValue("true") boolean importManifests, @DefaultValue("6") int topicPartitions,
-		@DefaultValue("64KB") DataSize maxRequestBody, @DefaultValue Limits limits, @DefaultValue Outbox outbox,
-		@DefaultValue Sse sse, @DefaultValue Sweep sweep, @DefaultValue Notifications notifications,
-		@DefaultValue Webhooks webhooks) {
+		@DefaultValue("64KB") DataSize maxRequestBody, @DefaultValue Limits limits,
+		@DefaultValue("30s") Duration applyTimeout, @DefaultValue Outbox outbox, @DefaultValue Sse sse,
+		@DefaultValue Sweep sweep, @DefaultValue Notifications notifications, @DefaultValue Webhooks webhooks) {
 
 	/**
 	 * Bounds on the work one video or one caption may cause. The workers check the same

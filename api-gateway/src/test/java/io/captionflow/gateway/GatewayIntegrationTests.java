@@ -20,16 +20,21 @@ import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -60,7 +65,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=api-gateway",
 				"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-				"captionflow.gateway.outbox.poll-interval=200ms" })
+				"captionflow.gateway.outbox.poll-interval=200ms", "captionflow.gateway.apply-timeout=2s" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(partitions = 6)
 class GatewayIntegrationTests {
@@ -79,6 +84,9 @@ class GatewayIntegrationTests {
 
 	@Autowired
 	EmbeddedKafkaBroker broker;
+
+	@Autowired
+	ConnectionFactory connections;
 
 	Consumer<String, byte[]> requests;
 
@@ -229,6 +237,38 @@ class GatewayIntegrationTests {
 		await().atMost(Duration.ofSeconds(20)).until(() -> "error".equals(captionField(captionId, "captionOcrStatus")));
 		assertThat(captionField(captionId, "captionOcrError"))
 			.isEqualTo("video 'v/v1.mp4' does not exist or is not readable");
+	}
+
+	@Test
+	void aResultWaitsForTheDatabaseAsLongAsItCannotBeWrittenAndIsThenApplied() {
+		long captionId = captionIds().get(0);
+		save(captionId, 5, 44);
+		long revision = revisionOf(captionId);
+		long deadLetters = endOffsets(Topics.FLOW_EVENTS.deadLetterName());
+		// another transaction holds the caption's row: every apply fails or times out
+		Connection holder = Mono.from(this.connections.create()).block(Duration.ofSeconds(5));
+		try {
+			Mono.from(holder.beginTransaction()).block(Duration.ofSeconds(5));
+			Flux.from(
+					holder.createStatement("select id from captions where id = " + captionId + " for update").execute())
+				.flatMap((result) -> result.map((row, metadata) -> 1))
+				.blockLast(Duration.ofSeconds(5));
+			publish(FlowCompleted.complete(request(captionId, revision), "waited", 91, 5, null,
+					FlowCompleted.Timings.NONE, "w", Instant.now()));
+			// longer than the ten seconds after which a result used to be dead-lettered
+			await().during(Duration.ofSeconds(12))
+				.atMost(Duration.ofSeconds(20))
+				.until(() -> "queued".equals(captionField(captionId, "captionOcrStatus")));
+			assertThat(endOffsets(Topics.FLOW_EVENTS.deadLetterName())).isEqualTo(deadLetters);
+		}
+		finally {
+			Mono.from(holder.rollbackTransaction()).block(Duration.ofSeconds(5));
+			Mono.from(holder.close()).block(Duration.ofSeconds(5));
+		}
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> "completed".equals(captionField(captionId, "captionOcrStatus")));
+		assertThat(captionField(captionId, "captionOcr")).isEqualTo("waited");
+		assertThat(endOffsets(Topics.FLOW_EVENTS.deadLetterName())).isEqualTo(deadLetters);
 	}
 
 	@Test
@@ -455,6 +495,19 @@ class GatewayIntegrationTests {
 	private CaptionOcrRequested request(long captionId, long revision) {
 		return CaptionOcrRequested.of(UUID.randomUUID(), "v1", captionId, revision, 5, 44,
 				new CropBox(0, 600, 1280, 100), "eng", "v/v1.mp4", Instant.now());
+	}
+
+	private long endOffsets(String topic) {
+		try (Consumer<String, byte[]> consumer = new DefaultKafkaConsumerFactory<>(
+				KafkaTestUtils.consumerProps(this.broker, "offsets-" + UUID.randomUUID(), false),
+				new StringDeserializer(), new ByteArrayDeserializer())
+			.createConsumer()) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic)
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+			return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+		}
 	}
 
 	private void publish(Object event) {

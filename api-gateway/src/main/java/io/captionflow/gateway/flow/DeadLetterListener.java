@@ -9,6 +9,7 @@ import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.UnreadableEventException;
+import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.LogText;
 import io.captionflow.gateway.RecordFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,17 +32,18 @@ class DeadLetterListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(DeadLetterListener.class);
 
-	private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
-
 	static final String WORKER_ID = "dead-letter";
 
 	private final FlowResultApplier applier;
 
 	private final Clock clock;
 
-	DeadLetterListener(FlowResultApplier applier, Clock clock) {
+	private final Duration applyTimeout;
+
+	DeadLetterListener(FlowResultApplier applier, Clock clock, GatewayProperties properties) {
 		this.applier = applier;
 		this.clock = clock;
+		this.applyTimeout = properties.applyTimeout();
 	}
 
 	@KafkaListener(id = "ocr-dead-letters",
@@ -78,7 +80,7 @@ class DeadLetterListener {
 		FlowCompleted failed = new FlowCompleted(FlowCompleted.SCHEMA_VERSION, eventId, request.eventId(),
 				request.videoId(), request.captionId(), request.revision(), FlowCompleted.Status.ERROR, null, null,
 				reason, 0, null, FlowCompleted.Timings.NONE, WORKER_ID, this.clock.instant());
-		RecordFailedException.await(this.applier.apply(failed), APPLY_TIMEOUT);
+		RecordFailedException.await(this.applier.apply(failed), this.applyTimeout);
 	}
 
 	private static String header(ConsumerRecord<?, ?> record, String name) {

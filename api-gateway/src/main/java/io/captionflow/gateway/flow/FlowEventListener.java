@@ -3,6 +3,7 @@ package io.captionflow.gateway.flow;
 import java.time.Duration;
 
 import io.captionflow.events.FlowEvent;
+import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.RecordFailedException;
 
 import org.springframework.kafka.annotation.KafkaListener;
@@ -18,18 +19,19 @@ import org.springframework.stereotype.Component;
 @Component
 class FlowEventListener {
 
-	private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
-
 	private final FlowResultApplier applier;
 
-	FlowEventListener(FlowResultApplier applier) {
+	private final Duration applyTimeout;
+
+	FlowEventListener(FlowResultApplier applier, GatewayProperties properties) {
 		this.applier = applier;
+		this.applyTimeout = properties.applyTimeout();
 	}
 
 	@KafkaListener(id = "flow-events", topics = "#{T(io.captionflow.events.Topics).FLOW_EVENTS.name()}",
 			groupId = "${spring.kafka.consumer.group-id:gateway}")
 	void onFlowEvent(FlowEvent event) {
-		RecordFailedException.await(this.applier.apply(event), APPLY_TIMEOUT);
+		RecordFailedException.await(this.applier.apply(event), this.applyTimeout);
 	}
 
 }
