@@ -28,6 +28,7 @@ import io.captionflow.events.FlowEvent;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
+import io.captionflow.events.VideoNotification;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -389,6 +390,44 @@ class HostileInputIntegrationTests {
 
 	private static final AtomicLong deadLettersSent = new AtomicLong();
 
+	@Property(tries = 15, shrinking = ShrinkingMode.OFF)
+	void craftedNotificationsNeverReachBrowsersNorHideRealOnes(@ForAll("craftedNotifications") List<String> crafted) {
+		count("video-notifications records", crafted.size());
+		long head = db.sql("select coalesce(max(seq), 0) from flow_notifications")
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.block();
+		String flow = "after-crafted-" + UUID.randomUUID();
+		try (SseClient client = SseClient.connect(base + "/api/events/video-stats?videoId=" + VIDEO,
+				Map.of("Last-Event-ID", Long.toString(head)))) {
+			for (String json : crafted) {
+				// the id a real notification is about to get, and the one after it
+				String value = json.replace("\"__NEXT__\"", Long.toString(head + 1))
+					.replace("__NEXT__", Long.toString(head + 1));
+				producer.send(new ProducerRecord<>(Topics.VIDEO_NOTIFICATIONS.name(), VIDEO,
+						value.getBytes(StandardCharsets.UTF_8)));
+			}
+			producer.flush();
+			http.post()
+				.uri("/api/webhooks/prefect")
+				.bodyValue(Map.of("videoId", VIDEO, "flowName", flow, "status", "started"))
+				.retrieve()
+				.toBodilessEntity()
+				.block(Duration.ofSeconds(30));
+			long expected = head + 1;
+			while (true) {
+				SseClient.Frame event = client.nextEvent(Duration.ofSeconds(30));
+				JsonNode data = EventJson.mapper().readTree(event.data());
+				assertThat(event.idValue()).as("ids in order, from the log").isEqualTo(expected++);
+				assertThat(data.get("source").asString()).as("no crafted record reaches a browser")
+					.isNotEqualTo("crafted");
+				if (flow.equals(data.get("flowName").asString())) {
+					break;
+				}
+			}
+		}
+	}
+
 	// ---- generators ----
 
 	@Provide
@@ -476,6 +515,18 @@ class HostileInputIntegrationTests {
 			.list()
 			.ofMinSize(1)
 			.ofMaxSize(12);
+	}
+
+	@Provide
+	Arbitrary<List<String>> craftedNotifications() {
+		Map<String, String> valid = new LinkedHashMap<>(
+				fields(EventJson.write(new VideoNotification(VideoNotification.SCHEMA_VERSION, 1, VIDEO, "crafted-flow",
+						VideoNotification.Status.ERROR, "crafted reason", 1L, Instant.now(), "crafted"))));
+		valid.put("id", "\"__NEXT__\"");
+		return Arbitraries.oneOf(mutated(valid), Arbitraries.just(object(valid)), rawBytes())
+			.list()
+			.ofMinSize(1)
+			.ofMaxSize(8);
 	}
 
 	@Provide

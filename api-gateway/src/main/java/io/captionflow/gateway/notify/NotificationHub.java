@@ -36,13 +36,15 @@ import org.springframework.stereotype.Component;
 /**
  * This instance's view of the notification log's end, and its SSE subscribers.
  * <p>
- * Notifications reach the hub from this instance's sequencer at once, from every other
- * instance over the video-notifications topic (a consumer group of this instance's own),
- * and from the log itself every poll interval, which also fills any gap. The hub passes
- * on only the next id after the last one it passed on, so every subscriber sees the log
- * in order, without a gap or a duplicate, whichever way a notification came. It keeps the
- * newest notifications to replay to reconnecting clients; older ones are read from the
- * log.
+ * Notifications reach the hub from this instance's sequencer at once, and from the log
+ * itself: every poll interval, on a gap, and whenever a record on the video-notifications
+ * topic (a consumer group of this instance's own) says another instance numbered one. The
+ * record is only that hint: what the hub passes on is read from the log, so a record
+ * written to the topic by anyone else cannot reach a browser, nor take the place of a
+ * real notification's id. The hub passes on only the next id after the last one it passed
+ * on, so every subscriber sees the log in order, without a gap or a duplicate, whichever
+ * way a notification came. It keeps the newest notifications to replay to reconnecting
+ * clients; older ones are read from the log.
  * <p>
  * Each subscriber has a bounded buffer; one that falls further behind is disconnected, so
  * a slow client never holds up the others. It reconnects and resumes after its last event
@@ -85,6 +87,8 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	private final AtomicInteger clients = new AtomicInteger();
 
 	private final AtomicBoolean catchingUp = new AtomicBoolean();
+
+	private final AtomicBoolean catchUpQueued = new AtomicBoolean();
 
 	private volatile boolean closing;
 
@@ -150,7 +154,35 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 			// after every record
 			properties = { "auto.offset.reset=latest", "enable.auto.commit=true" })
 	void onNotification(VideoNotification notification) {
-		RecordFailedException.handle(() -> offer(List.of(notification)));
+		RecordFailedException.handle(() -> {
+			boolean newer;
+			synchronized (this.lock) {
+				newer = this.head >= 0 && notification.id() > this.head;
+			}
+			if (newer) {
+				catchUpSoon();
+			}
+		});
+	}
+
+	/**
+	 * Reads the log after the last id passed on, on the hub's thread; hints that come
+	 * while a read is waiting to run are served by that one read.
+	 */
+	private void catchUpSoon() {
+		ScheduledExecutorService hubThread = this.executor;
+		if (hubThread != null && this.catchUpQueued.compareAndSet(false, true)) {
+			try {
+				hubThread.execute(() -> {
+					this.catchUpQueued.set(false);
+					catchUp();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// the hub is stopping
+				this.catchUpQueued.set(false);
+			}
+		}
 	}
 
 	/**
@@ -175,8 +207,8 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 				publish(notification);
 			}
 		}
-		if (gap && this.executor != null) {
-			this.executor.execute(this::catchUp);
+		if (gap) {
+			catchUpSoon();
 		}
 	}
 
