@@ -66,7 +66,8 @@ public final class SaveLatencyBenchmark {
 		Path work = Files.createTempDirectory("captionflow-save-bench");
 		Path media = work.resolve("media");
 		Files.createDirectories(media.resolve("bench"));
-		// the gateway probes the media of every manifest it imports: one real video for all
+		// the gateway probes the media of every manifest it imports: one real video for
+		// all
 		TestVideos.render(media.resolve("bench/save.mp4"), 1920, 1080, 1000, 25);
 		for (int v = 0; v < VIDEOS; v++) {
 			List<VideoManifest.PredictedCaption> captions = new ArrayList<>();
