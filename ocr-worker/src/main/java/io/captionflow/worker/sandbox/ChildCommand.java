@@ -1,4 +1,4 @@
-package io.captionflow.worker.ocr;
+package io.captionflow.worker.sandbox;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,21 +9,29 @@ import java.util.List;
  * plain classpath (tests, IDEs) or from inside a Spring Boot executable jar, where the
  * class is reached through Boot's {@code PropertiesLauncher}.
  */
-final class ChildCommand {
+public final class ChildCommand {
 
 	private static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
 	private ChildCommand() {
 	}
 
-	static List<String> forClass(Class<?> mainClass, int maxHeapMegabytes, Path crashReports) {
+	/**
+	 * The command line of a child JVM.
+	 * @param mainClass the class whose {@code main} the child runs
+	 * @param maxHeapMegabytes the child's Java heap
+	 * @param crashReports the folder the child's JVM writes its crash report to, named
+	 * {@link ChildProcess#crashReportName(long)}
+	 * @return the command, to which the socket path is added
+	 */
+	public static List<String> forClass(Class<?> mainClass, int maxHeapMegabytes, Path crashReports) {
 		String java = ProcessHandle.current()
 			.info()
 			.command()
 			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		String tmp = System.getProperty("java.io.tmpdir");
-		// the JVM's crash report names the signal when Tesseract takes the child down
-		String crashReport = crashReports.toAbsolutePath().resolve("captionflow-ocr-%p.log").toString();
+		// the JVM's crash report names the signal when native code takes the child down
+		String crashReport = crashReports.toAbsolutePath().resolve("captionflow-child-%p.log").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeapMegabytes + "m", "-XX:+UseSerialGC",
 				"-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
 				"-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + crashReport, "-Djna.tmpdir=" + tmp, "-cp",
