@@ -68,7 +68,7 @@ public final class DecoderProcessPool implements FrameSource {
 			throw new IllegalStateException("cannot create a folder for the decoder processes' sockets", ex);
 		}
 		this.command = Stream
-			.concat(ChildCommand.forClass(DecoderServer.class, settings.maxHeap(), this.workDir).stream(),
+			.concat(ChildCommand.forClass(DecoderServer.class, settings.maxHeap(), this.workDir, false).stream(),
 					DecoderProtocol.arguments(settings.options()).stream())
 			.toList();
 	}
@@ -119,9 +119,11 @@ public final class DecoderProcessPool implements FrameSource {
 		catch (FrameDecodingException ex) {
 			throw ex;
 		}
-		catch (RuntimeException ex) {
-			// the progress listener stopped the exchange halfway: the connection is
-			// unusable
+		catch (RuntimeException | Error ex) {
+			// the exchange stopped halfway (the progress listener threw, or the frames
+			// did
+			// not fit this process's heap): the rest of the reply is unread, so the
+			// connection is unusable
 			process.discard();
 			throw ex;
 		}

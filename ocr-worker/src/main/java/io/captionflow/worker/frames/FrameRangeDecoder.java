@@ -129,7 +129,7 @@ public final class FrameRangeDecoder implements FrameSource {
 						throw new FrameDecodingException(
 								"the video ended at frame " + next + ", before frame " + range.end());
 					}
-					checkIndex(frame, grabber.getFrameRate(), next, video);
+					checkIndex(frame, grabber.getFrameRate(), open.videoStart(), next, video);
 					next++;
 					progress.decoded(next - range.start(), range.length());
 				}
@@ -155,8 +155,8 @@ public final class FrameRangeDecoder implements FrameSource {
 	 * corrupt stream and skips what it cannot decode, and counting frames alone would
 	 * then silently return the wrong ones.
 	 */
-	private static void checkIndex(Frame frame, double fps, int expected, Path video) {
-		long index = Math.round(frame.timestamp * fps / 1_000_000);
+	private static void checkIndex(Frame frame, double fps, long videoStart, int expected, Path video) {
+		long index = Math.round((frame.timestamp - videoStart) * fps / 1_000_000);
 		if (index != expected) {
 			throw new FrameDecodingException("video '" + video.getFileName() + "' is corrupt: frame " + expected
 					+ " could not be decoded (the decoder returned frame " + index + " in its place)");
@@ -248,7 +248,7 @@ public final class FrameRangeDecoder implements FrameSource {
 				start(grabber, video);
 				luma = Luma.FULL_RANGE;
 			}
-			open = new OpenVideo(video, facts, grabber, luma);
+			open = new OpenVideo(video, facts, grabber, luma, videoStart(grabber));
 		}
 		catch (FrameGrabber.Exception | RuntimeException ex) {
 			closeQuietly(grabber);
@@ -443,7 +443,28 @@ public final class FrameRangeDecoder implements FrameSource {
 
 	}
 
-	private record OpenVideo(Path path, FileFacts facts, FFmpegFrameGrabber grabber, Luma luma) {
+	/**
+	 * When the video stream starts, in microseconds: frame timestamps count from it, as
+	 * JavaCV's seek to a frame number does.
+	 */
+	private static long videoStart(FFmpegFrameGrabber grabber) {
+		AVStream stream = grabber.getFormatContext().streams(grabber.getVideoStream());
+		if (stream == null || stream.start_time() == avutil.AV_NOPTS_VALUE || stream.time_base().den() <= 0) {
+			return 0;
+		}
+		return 1_000_000L * stream.start_time() * stream.time_base().num() / stream.time_base().den();
+	}
+
+	/**
+	 * A video kept open.
+	 *
+	 * @param path the file
+	 * @param facts its size and modification time when opened
+	 * @param grabber the open grabber
+	 * @param luma how its pictures map to gray
+	 * @param videoStart when its video stream starts, in microseconds
+	 */
+	private record OpenVideo(Path path, FileFacts facts, FFmpegFrameGrabber grabber, Luma luma, long videoStart) {
 	}
 
 	private record FileFacts(long size, FileTime modified) {

@@ -25,6 +25,21 @@ public final class ChildCommand {
 	 * @return the command, to which the socket path is added
 	 */
 	public static List<String> forClass(Class<?> mainClass, int maxHeapMegabytes, Path crashReports) {
+		return forClass(mainClass, maxHeapMegabytes, crashReports, true);
+	}
+
+	/**
+	 * The command line of a child JVM.
+	 * @param mainClass the class whose {@code main} the child runs
+	 * @param maxHeapMegabytes the child's Java heap
+	 * @param crashReports the folder the child's JVM writes its crash report to, named
+	 * {@link ChildProcess#crashReportName(long)}
+	 * @param quickStart compile with C1 only: a faster start, for children whose work is
+	 * native; false for children that run hot Java loops
+	 * @return the command, to which the socket path is added
+	 */
+	public static List<String> forClass(Class<?> mainClass, int maxHeapMegabytes, Path crashReports,
+			boolean quickStart) {
 		String java = ProcessHandle.current()
 			.info()
 			.command()
@@ -32,8 +47,11 @@ public final class ChildCommand {
 		String tmp = System.getProperty("java.io.tmpdir");
 		// the JVM's crash report names the signal when native code takes the child down
 		String crashReport = crashReports.toAbsolutePath().resolve("captionflow-child-%p.log").toString();
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeapMegabytes + "m", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
+		List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeapMegabytes + "m", "-XX:+UseSerialGC"));
+		if (quickStart) {
+			command.add("-XX:TieredStopAtLevel=1");
+		}
+		command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
 				"-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + crashReport, "-Djna.tmpdir=" + tmp, "-cp",
 				System.getProperty("java.class.path")));
 		if (mainClass.getClassLoader() == ClassLoader.getSystemClassLoader()) {

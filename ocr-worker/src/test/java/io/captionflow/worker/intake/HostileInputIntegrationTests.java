@@ -1,6 +1,7 @@
 package io.captionflow.worker.intake;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +96,8 @@ class HostileInputIntegrationTests {
 
 	long nextCaptionId = 1;
 
+	final List<ConsumerRecord<String, byte[]>> deadLetters = new ArrayList<>();
+
 	@DynamicPropertySource
 	static void media(DynamicPropertyRegistry registry) throws IOException {
 		clip = new DemoVideo(DemoVideo.Spec.shortClip()).render(mediaRoot, "clip", "clips/clip.mp4");
@@ -126,7 +129,7 @@ class HostileInputIntegrationTests {
 		props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		this.consumer = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(), new ByteArrayDeserializer())
 			.createConsumer();
-		this.consumer.subscribe(List.of(Topics.FLOW_EVENTS.name()));
+		this.consumer.subscribe(List.of(Topics.FLOW_EVENTS.name(), Topics.CAPTION_OCR_REQUESTS.deadLetterName()));
 	}
 
 	@AfterEach
@@ -215,6 +218,23 @@ class HostileInputIntegrationTests {
 		assertThat(output.getAll()).contains("FORGED worker line").doesNotContainPattern("(?m)^FORGED");
 	}
 
+	@Test
+	void aRecordNestedTooDeeplyToReadIsDeadLetteredAndTheNextCaptionCompletes() throws Exception {
+		String video = "nested-" + UUID.randomUUID();
+		byte[] nested = "[".repeat(200_000).getBytes(StandardCharsets.UTF_8);
+		this.producer.send(new ProducerRecord<>(Topics.CAPTION_OCR_REQUESTS.name(), video, nested)).get();
+		CaptionOcrRequested next = send(video, 60, 90, clip.crop(), clip.media());
+
+		Map<Long, FlowCompleted> completions = completions(video, 1);
+		assertThat(completions.get(next.captionId()).text()).isEqualTo(clip.captions().get(1).text());
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			collect(video, new ArrayList<>());
+			return !this.deadLetters.isEmpty();
+		});
+		assertThat(this.deadLetters).singleElement()
+			.satisfies((deadLetter) -> assertThat(deadLetter.value()).isEqualTo(nested));
+	}
+
 	private CaptionOcrRequested send(String video, int start, int end, CropBox crop, String media) {
 		return send(video, start, end, crop, media, "eng");
 	}
@@ -237,12 +257,7 @@ class HostileInputIntegrationTests {
 		Map<Long, FlowCompleted> completions = new LinkedHashMap<>();
 		List<FlowEvent> events = new ArrayList<>();
 		await().atMost(Duration.ofSeconds(120)).until(() -> {
-			for (ConsumerRecord<String, byte[]> record : KafkaTestUtils.getRecords(this.consumer,
-					Duration.ofMillis(200))) {
-				if (video.equals(record.key())) {
-					events.add(EventJson.read(record.value(), FlowEvent.class));
-				}
-			}
+			collect(video, events);
 			events.stream()
 				.filter(FlowCompleted.class::isInstance)
 				.map(FlowCompleted.class::cast)
@@ -250,6 +265,20 @@ class HostileInputIntegrationTests {
 			return completions.size() == count;
 		});
 		return completions;
+	}
+
+	private void collect(String video, List<FlowEvent> events) {
+		for (ConsumerRecord<String, byte[]> record : KafkaTestUtils.getRecords(this.consumer, Duration.ofMillis(200))) {
+			if (!video.equals(record.key())) {
+				continue;
+			}
+			if (record.topic().equals(Topics.FLOW_EVENTS.name())) {
+				events.add(EventJson.read(record.value(), FlowEvent.class));
+			}
+			else {
+				this.deadLetters.add(record);
+			}
+		}
 	}
 
 	/**
