@@ -113,7 +113,9 @@ public final class DecoderProcessPool implements FrameSource {
 		}
 		catch (ChildFailedException ex) {
 			String reason = describe(ex.death(), video, decoded.get(), range.length());
-			logger.warn("Decoder process {} is gone ({}); starting another", process.pid(), reason);
+			// the reason names the file, which is not the worker's to log unescaped
+			logger.warn("Decoder process {} is gone ({}{}); starting another", process.pid(), ex.death().cause(),
+					(ex.death().signal() != null) ? " " + ex.death().signal() : "");
 			throw new FrameDecodingException(reason);
 		}
 		catch (FrameDecodingException ex) {
