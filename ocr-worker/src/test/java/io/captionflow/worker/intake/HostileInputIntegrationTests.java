@@ -299,9 +299,13 @@ class HostileInputIntegrationTests {
 						Progress progress) {
 					String name = video.getFileName().toString();
 					if (name.equals("oom.mp4")) {
-						long[][] hoard = new long[1 << 20][];
-						for (int i = 0; i < hoard.length; i++) {
-							hoard[i] = new long[1 << 20];
+						// allocations of 16 GB until one fails: a real OutOfMemoryError
+						// that,
+						// on a heap smaller than that, leaves the rest of the heap to the
+						// worker's other threads
+						List<long[]> hoard = new ArrayList<>();
+						while (hoard.size() < Integer.MAX_VALUE) {
+							hoard.add(new long[Integer.MAX_VALUE - 8]);
 						}
 						return List.of();
 					}
