@@ -12,6 +12,10 @@ public record FrameRange(int start, int end) {
 		if (start < 0 || end < start) {
 			throw new FrameDecodingException("frame range " + start + ".." + end + " is empty or negative");
 		}
+		if ((long) end - start + 1 > Integer.MAX_VALUE) {
+			// its length would wrap around as an int
+			throw new FrameDecodingException("frame range " + start + ".." + end + " is too long");
+		}
 	}
 
 	/**

@@ -1,5 +1,6 @@
 /**
- * Decoding exactly a caption's frame range of a video, cropped to its caption box, and
- * resolving media locations safely under the media root.
+ * Decoding exactly a caption's frame range of a video, cropped to its caption box, in
+ * supervised child processes held to the work limits, and resolving media locations
+ * safely, by their real paths, under the media root.
  */
 package io.captionflow.worker.frames;

@@ -3,9 +3,12 @@ package io.captionflow.worker.image;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 import javax.imageio.ImageIO;
 
@@ -19,9 +22,10 @@ import javax.imageio.ImageIO;
 public record GrayImage(int width, int height, byte[] pixels) {
 
 	public GrayImage {
-		if (width < 1 || height < 1 || pixels.length != width * height) {
-			throw new IllegalArgumentException(
-					"a " + width + "x" + height + " image needs " + width * height + " pixels, got " + pixels.length);
+		// long: width * height of a crafted size wraps around as an int
+		if (width < 1 || height < 1 || pixels.length != (long) width * height) {
+			throw new IllegalArgumentException("a " + width + "x" + height + " image needs " + (long) width * height
+					+ " pixels, got " + pixels.length);
 		}
 	}
 
@@ -62,17 +66,28 @@ public record GrayImage(int width, int height, byte[] pixels) {
 	}
 
 	/**
-	 * Writes this image as PNG, creating parent folders.
+	 * Writes this image as PNG, creating parent folders. It is written to a new file of a
+	 * fresh name in the target's folder, then moved into place: readers never see half a
+	 * file, and a link at the target is replaced, not written through.
 	 * @param file the target file
 	 * @throws IOException when it cannot be written
 	 */
 	public void writePng(Path file) throws IOException {
-		Files.createDirectories(file.toAbsolutePath().getParent());
-		Path partial = file.resolveSibling(file.getFileName() + ".part");
-		if (!ImageIO.write(toBufferedImage(), "png", partial.toFile())) {
-			throw new IOException("no PNG writer available");
+		Path folder = file.toAbsolutePath().getParent();
+		Files.createDirectories(folder);
+		Path partial = Files.createTempFile(folder, "." + file.getFileName(), ".part");
+		try {
+			try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.WRITE,
+					StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+				if (!ImageIO.write(toBufferedImage(), "png", out)) {
+					throw new IOException("no PNG writer available");
+				}
+			}
+			Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}
-		Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		finally {
+			Files.deleteIfExists(partial);
+		}
 	}
 
 }

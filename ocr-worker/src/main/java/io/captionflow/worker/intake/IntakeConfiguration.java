@@ -6,7 +6,7 @@ import java.time.Clock;
 import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
 import io.captionflow.worker.WorkerProperties;
-import io.captionflow.worker.frames.FrameRangeDecoder;
+import io.captionflow.worker.frames.DecoderProcessPool;
 import io.captionflow.worker.frames.MediaLibrary;
 import io.captionflow.worker.ocr.CaptionReader;
 import io.captionflow.worker.ocr.OcrProcessPool;
@@ -36,6 +36,12 @@ import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
  * record goes to the dead-letter topic, with spring-kafka's headers naming the exception,
  * its message and the original topic, partition and offset; the gateway then ends the
  * caption in error. Records that cannot be read at all go there at once.
+ * <p>
+ * The handler ends every failure of a request's own in an ERROR completion, errors such
+ * as {@link OutOfMemoryError} included, and throws anything else as a
+ * {@link RuntimeException}: spring-kafka hands an {@link Error} thrown by a listener to
+ * no error handler but stops the container with it, which would leave the record
+ * uncommitted and stop every later start on it.
  */
 @Configuration(proxyBeanMethods = false)
 class IntakeConfiguration {
@@ -45,9 +51,17 @@ class IntakeConfiguration {
 		return new MediaLibrary(properties.mediaRoot());
 	}
 
-	@Bean
-	FrameRangeDecoder frameRangeDecoder(WorkerProperties properties) {
-		return new FrameRangeDecoder(properties.decoderThreads());
+	/**
+	 * Decoding runs in child processes: videos are untrusted input, and a crash of FFmpeg
+	 * must cost one caption, not the worker.
+	 * @param properties the worker settings
+	 * @return the decoder processes
+	 */
+	@Bean(initMethod = "start", destroyMethod = "close")
+	DecoderProcessPool decoderProcessPool(WorkerProperties properties) {
+		WorkerProperties.Decode decode = properties.decode();
+		return new DecoderProcessPool(new DecoderProcessPool.Settings(decode.processes(), properties.decodeTimeout(),
+				decode.startTimeout(), properties.decoderHeapMegabytes(), properties.decoderOptions()));
 	}
 
 	@Bean

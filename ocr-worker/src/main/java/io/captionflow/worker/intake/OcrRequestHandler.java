@@ -3,17 +3,18 @@ package io.captionflow.worker.intake;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
+import io.captionflow.events.WorkLimits;
 import io.captionflow.worker.WorkerProperties;
 import io.captionflow.worker.frames.FrameDecodingException;
 import io.captionflow.worker.frames.FrameRange;
-import io.captionflow.worker.frames.FrameRangeDecoder;
+import io.captionflow.worker.frames.FrameSource;
 import io.captionflow.worker.frames.MediaLibrary;
 import io.captionflow.worker.image.GrayImage;
 import io.captionflow.worker.median.MedianFrame;
@@ -21,19 +22,25 @@ import io.captionflow.worker.ocr.CaptionReader;
 import io.captionflow.worker.ocr.OcrException;
 import io.captionflow.worker.ocr.OcrText;
 import io.captionflow.worker.ocr.OcrUnavailableException;
+import io.captionflow.worker.report.EventText;
 import io.captionflow.worker.report.FlowReporter;
+import io.captionflow.worker.sandbox.ChildUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Runs one OCR request: reports it started, decodes the caption's frames (reporting
- * progress on long ones), computes their median, saves it as PNG beside the video, reads
- * its text and reports the outcome. Every failure of the request itself (the video, the
- * range, the crop, the language, an engine error, crash or timeout) ends in an ERROR
- * completion with the reason. Only failures that are not the caption's fault escape, so
- * that the request is retried: the outcome could not be published, or no OCR process
+ * Runs one OCR request: checks it against the work limits, reports it started, decodes
+ * the caption's frames in a decoder process (reporting progress on long ones), computes
+ * their median, saves it as PNG beside the video, reads its text and reports the outcome.
+ * <p>
+ * Every failure of the request itself ends in an ERROR completion with the reason: a
+ * limit broken, the video, the range, the crop, the language, a crash or timeout of the
+ * decoder or the engine, and anything else thrown while it runs, errors such as
+ * {@link OutOfMemoryError} included, so that no record can stop the listener. Only
+ * failures that are not the caption's fault escape, so that the request is retried and
+ * then dead-lettered: the outcome could not be published, or no decoder or OCR process
  * could be had.
  */
 @Component
@@ -43,9 +50,11 @@ class OcrRequestHandler {
 
 	private final WorkerProperties properties;
 
+	private final WorkLimits limits;
+
 	private final MediaLibrary media;
 
-	private final FrameRangeDecoder decoder;
+	private final FrameSource frames;
 
 	private final CaptionReader reader;
 
@@ -53,19 +62,35 @@ class OcrRequestHandler {
 
 	private final Clock clock;
 
-	OcrRequestHandler(WorkerProperties properties, MediaLibrary media, FrameRangeDecoder decoder, CaptionReader reader,
+	OcrRequestHandler(WorkerProperties properties, MediaLibrary media, FrameSource frames, CaptionReader reader,
 			FlowReporter reporter, Clock clock) {
 		this.properties = properties;
+		this.limits = properties.workLimits();
 		this.media = media;
-		this.decoder = decoder;
+		this.frames = frames;
 		this.reader = reader;
 		this.reporter = reporter;
 		this.clock = clock;
 	}
 
+	/**
+	 * Runs a request and publishes its outcome.
+	 * @param request the request
+	 * @throws RuntimeException when the outcome could not be published or no process
+	 * could be had: the request is retried, then dead-lettered
+	 */
 	void handle(CaptionOcrRequested request) {
-		this.reporter.report(FlowStarted.of(request, this.properties.workerId(), this.clock.instant()));
-		this.reporter.report(process(request));
+		try {
+			this.reporter.report(FlowStarted.of(request, this.properties.workerId(), this.clock.instant()));
+			this.reporter.report(process(request));
+		}
+		catch (Error ex) {
+			// publishing failed with an Error: not thrown as one, which would stop the
+			// listener's container, but as a failure the error handler retries and
+			// dead-letters
+			throw new RequestFailedException(
+					"could not publish the outcome of caption " + request.captionId() + ": " + ex, ex);
+		}
 	}
 
 	private FlowCompleted process(CaptionOcrRequested request) {
@@ -73,27 +98,30 @@ class OcrRequestHandler {
 		long decoded = start;
 		long medianDone = start;
 		try {
+			Optional<WorkLimits.Violation> refused = check(request);
+			if (refused.isPresent()) {
+				return failed(request, refused.get().message(), start, start, start);
+			}
 			Path video = this.media.resolve(request.media());
 			FrameRange range = new FrameRange(request.startFrameIndex(), request.endFrameIndex());
-			List<GrayImage> frames = this.decoder.decode(video, range, request.crop(), this.properties.maxFrames(),
+			List<GrayImage> frames = this.frames.decode(video, range, request.crop(), this.limits.medianFrames(),
 					new ProgressReport(request, start));
 			decoded = System.nanoTime();
 			GrayImage median = MedianFrame.of(frames);
 			medianDone = System.nanoTime();
-			String imageLocation = this.media.derivedLocation(request.media(),
-					"caption-" + request.captionId() + ".png");
-			median.writePng(this.media.root().resolve(imageLocation));
-			OcrText text = this.reader.read(frames, median, request.language());
+			String imageLocation = this.media.writeDerived(video, "caption-" + request.captionId() + ".png", median);
+			OcrText read = this.reader.read(frames, median, request.language());
+			String text = EventText.ocrText(read.text());
 			long end = System.nanoTime();
 			logger.info("Caption {} of video {} (revision {}): '{}' at {}% from {} frames in {} ms",
-					request.captionId(), request.videoId(), request.revision(), text.text(), text.confidence(),
-					frames.size(), millis(end - start));
-			return FlowCompleted.complete(request, text.text(), text.confidence(), frames.size(), imageLocation,
+					request.captionId(), EventText.forLog(request.videoId()), request.revision(),
+					EventText.forLog(text), read.confidence(), frames.size(), millis(end - start));
+			return FlowCompleted.complete(request, text, read.confidence(), frames.size(), imageLocation,
 					new FlowCompleted.Timings(millis(decoded - start), millis(medianDone - decoded),
 							millis(end - medianDone), millis(end - start)),
 					this.properties.workerId(), this.clock.instant());
 		}
-		catch (OcrUnavailableException ex) {
+		catch (OcrUnavailableException | ChildUnavailableException ex) {
 			throw ex;
 		}
 		catch (FrameDecodingException | OcrException ex) {
@@ -102,51 +130,61 @@ class OcrRequestHandler {
 		catch (IOException ex) {
 			return failed(request, "cannot write the median image: " + ex.getMessage(), start, decoded, medianDone);
 		}
-		catch (RuntimeException ex) {
-			logger.error("Caption {} of video {} failed unexpectedly", request.captionId(), request.videoId(), ex);
+		catch (VirtualMachineError ex) {
+			// out of memory or stack on this caption: what it held is garbage now
+			logger.error("Caption {} of video {} failed with {}", request.captionId(),
+					EventText.forLog(request.videoId()), ex.toString(), ex);
+			return failed(request, "the worker could not process this caption: " + ex, start, decoded, medianDone);
+		}
+		catch (RuntimeException | Error ex) {
+			logger.error("Caption {} of video {} failed unexpectedly", request.captionId(),
+					EventText.forLog(request.videoId()), ex);
 			return failed(request, "unexpected failure: " + ex, start, decoded, medianDone);
 		}
 	}
 
+	/**
+	 * Checks what can be checked of a request before its video is opened: the language,
+	 * the range (its length; whether it fits the video is checked once the video is open,
+	 * as are the crop box and the video itself).
+	 */
+	private Optional<WorkLimits.Violation> check(CaptionOcrRequested request) {
+		return this.limits.checkLanguage(request.language())
+			.or(() -> this.limits.checkRange(request.startFrameIndex(), request.endFrameIndex(), Long.MAX_VALUE));
+	}
+
 	private FlowCompleted failed(CaptionOcrRequested request, String reason, long start, long decoded,
 			long medianDone) {
-		logger.warn("Caption {} of video {} (revision {}) failed: {}", request.captionId(), request.videoId(),
-				request.revision(), reason);
+		String published = EventText.reason(reason);
+		logger.warn("Caption {} of video {} (revision {}) failed: {}", request.captionId(),
+				EventText.forLog(request.videoId()), request.revision(), EventText.forLog(published));
 		long end = System.nanoTime();
 		return FlowCompleted.error(
-				request, reason, new FlowCompleted.Timings(millis(decoded - start),
+				request, published, new FlowCompleted.Timings(millis(decoded - start),
 						millis(Math.max(0, medianDone - decoded)), 0, millis(end - start)),
 				this.properties.workerId(), this.clock.instant());
 	}
 
 	/**
 	 * Publishes progress on a caption at most once per progress interval, so a short
-	 * caption reports none and a long one feeds a progress bar without flooding; and
-	 * stops decoding that takes longer than the decode timeout.
+	 * caption reports none and a long one feeds a progress bar without flooding. (The
+	 * decode timeout is the decoder pool's: it kills a decoder that takes too long, the
+	 * seek included.)
 	 */
-	private final class ProgressReport implements FrameRangeDecoder.Progress {
+	private final class ProgressReport implements FrameSource.Progress {
 
 		private final CaptionOcrRequested request;
-
-		private final long start;
 
 		private long lastReport;
 
 		ProgressReport(CaptionOcrRequested request, long start) {
 			this.request = request;
-			this.start = start;
 			this.lastReport = start;
 		}
 
 		@Override
 		public void decoded(int decoded, int total) {
 			long now = System.nanoTime();
-			Duration elapsed = Duration.ofNanos(now - this.start);
-			if (elapsed.compareTo(OcrRequestHandler.this.properties.decodeTimeout()) > 0) {
-				throw new FrameDecodingException(
-						"decoding took longer than " + OcrRequestHandler.this.properties.decodeTimeout().toSeconds()
-								+ " s and was stopped after " + decoded + " of " + total + " frames");
-			}
 			if (decoded < total
 					&& now - this.lastReport >= OcrRequestHandler.this.properties.progressInterval().toNanos()) {
 				this.lastReport = now;
@@ -159,6 +197,18 @@ class OcrRequestHandler {
 
 	private static long millis(long nanos) {
 		return Math.max(0, nanos / 1_000_000);
+	}
+
+	/**
+	 * A request could not be finished for a reason that is not its own: retried, then
+	 * dead-lettered.
+	 */
+	static class RequestFailedException extends RuntimeException {
+
+		RequestFailedException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
 	}
 
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.captionflow.worker.image.GrayImage;
+import io.captionflow.worker.sandbox.ChildCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

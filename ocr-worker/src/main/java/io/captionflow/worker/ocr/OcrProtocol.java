@@ -20,6 +20,9 @@ final class OcrProtocol {
 
 	private static final byte FAILURE = 1;
 
+	/** The most characters of a text or message sent: three bytes each fit writeUTF. */
+	private static final int MAX_CHARS = 16_000;
+
 	private OcrProtocol() {
 	}
 
@@ -53,15 +56,27 @@ final class OcrProtocol {
 
 	static void writeText(DataOutputStream out, OcrText text) throws IOException {
 		out.writeByte(TEXT);
-		out.writeUTF(text.text());
+		out.writeUTF(fitting(text.text()));
 		out.writeDouble(text.confidence());
 		out.flush();
 	}
 
 	static void writeFailure(DataOutputStream out, String message) throws IOException {
 		out.writeByte(FAILURE);
-		out.writeUTF(message);
+		out.writeUTF(fitting(message));
 		out.flush();
+	}
+
+	/**
+	 * A string short enough for {@code writeUTF} (64 KB of modified UTF-8): a page of
+	 * noise can read as more text than that, which would otherwise end the process.
+	 */
+	private static String fitting(String text) {
+		if (text.length() <= MAX_CHARS) {
+			return text;
+		}
+		int end = Character.isHighSurrogate(text.charAt(MAX_CHARS - 1)) ? MAX_CHARS - 1 : MAX_CHARS;
+		return text.substring(0, end);
 	}
 
 	/**

@@ -60,6 +60,11 @@ public final class OcrServer {
 				OcrProtocol.writeFailure(out, "the OCR engine failed: " + ex);
 				continue;
 			}
+			catch (OutOfMemoryError | StackOverflowError ex) {
+				// the page is garbage now: the next one has the heap and stack again
+				OcrProtocol.writeFailure(out, "the OCR engine failed: " + ex);
+				continue;
+			}
 			OcrProtocol.writeText(out, text);
 		}
 	}

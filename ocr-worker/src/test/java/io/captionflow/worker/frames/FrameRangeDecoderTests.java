@@ -92,7 +92,8 @@ class FrameRangeDecoderTests {
 		FrameRange range = new FrameRange(GOP - 3, GOP + 9);
 		CropBox wholeFrame = new CropBox(0, 0, 480, 270);
 		List<GrayImage> luma = this.decoder.decode(file(video), range, wholeFrame, 64);
-		List<GrayImage> converted = new FrameRangeDecoder(false, 1).decode(file(video), range, wholeFrame, 64);
+		List<GrayImage> converted = new FrameRangeDecoder(false, FrameRangeDecoder.Options.DEFAULTS.withThreads(1))
+			.decode(file(video), range, wholeFrame, 64);
 		assertThat(luma).hasSize(range.length());
 		for (int i = 0; i < luma.size(); i++) {
 			assertThat(luma.get(i).pixels()).as("frame %d", range.start() + i).isEqualTo(converted.get(i).pixels());

@@ -1,0 +1,5 @@
+/**
+ * Supervised child JVMs that run native code on untrusted input (FFmpeg, Tesseract), so
+ * that a crash, a hang or an exhausted heap costs one request and never the worker.
+ */
+package io.captionflow.worker.sandbox;
