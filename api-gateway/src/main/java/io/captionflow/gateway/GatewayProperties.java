@@ -56,7 +56,8 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * @param maxManifestSize the largest {@code *.video.json} manifest imported
 	 * @param maxManifestCaptions the most predicted captions one manifest may hold
 	 * @param probeTimeout the longest FFmpeg may take to read a new video's facts
-	 * @param probeSize the most bytes FFmpeg reads to find a video's streams
+	 * @param probeSize the most bytes FFmpeg reads to find a video's streams (as the
+	 * workers' {@code decode.probe-size})
 	 */
 	public record Limits(@DefaultValue("7680") int maxWidth, @DefaultValue("4320") int maxHeight,
 			@DefaultValue("12h") Duration maxDuration, @DefaultValue("240") double maxFps,
@@ -65,7 +66,7 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 			@DefaultValue("256MB") DataSize maxDecodedBytes, @DefaultValue("4") int maxLanguages,
 			@DefaultValue List<String> languages, @DefaultValue("16MB") DataSize maxManifestSize,
 			@DefaultValue("100000") int maxManifestCaptions, @DefaultValue("20s") Duration probeTimeout,
-			@DefaultValue("20MB") DataSize probeSize) {
+			@DefaultValue("5MB") DataSize probeSize) {
 
 		/**
 		 * The limits as the checks shared with the workers take them.

@@ -46,7 +46,7 @@ public record WorkLimits(int maxWidth, int maxHeight, Duration maxDuration, doub
 	 * containers cameras, phones, editors and streaming sites write. Anything else, raw
 	 * streams and image sequences included, is refused before a byte is parsed.
 	 */
-	public static final String CONTAINERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,mpeg,flv,ogg";
+	public static final String CONTAINERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv";
 
 	/** The longest media location, in characters. */
 	public static final int MAX_MEDIA_LOCATION = 1000;

@@ -26,8 +26,8 @@ final class MediaProbeProcess {
 
 	private static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
-	/** Stream time FFmpeg may read to find the streams: 10 s, twice its default. */
-	private static final String ANALYZE_MICROS = "10000000";
+	/** Stream time FFmpeg may read to find the streams: 5 s, as the workers. */
+	private static final String ANALYZE_MICROS = "5000000";
 
 	private final List<String> command;
 
