@@ -26,6 +26,7 @@ import io.captionflow.events.EventJson;
 import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.FlowStarted;
+import io.captionflow.events.HostileJson;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.events.VideoNotification;
@@ -37,7 +38,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -432,18 +432,18 @@ class HostileInputIntegrationTests {
 
 	@Provide
 	Arbitrary<String> extentsBodies() {
-		return mutated(Map.of("startFrameIndex", "10", "endFrameIndex", "20", "state", "\"confirmed\""));
+		return HostileJson.mutated(Map.of("startFrameIndex", "10", "endFrameIndex", "20", "state", "\"confirmed\""));
 	}
 
 	@Provide
 	Arbitrary<String> createBodies() {
-		return mutated(Map.of("startFrameIndex", "100", "endFrameIndex", "110", "state", "\"predicted\"", "text",
-				"\"hello\""));
+		return HostileJson.mutated(Map.of("startFrameIndex", "100", "endFrameIndex", "110", "state", "\"predicted\"",
+				"text", "\"hello\""));
 	}
 
 	@Provide
 	Arbitrary<String> textBodies() {
-		return mutated(Map.of("text", "\"hello\"", "textStatus", "\"pending\"", "notes", "\"a note\""));
+		return HostileJson.mutated(Map.of("text", "\"hello\"", "textStatus", "\"pending\"", "notes", "\"a note\""));
 	}
 
 	@Provide
@@ -455,7 +455,8 @@ class HostileInputIntegrationTests {
 			.as((x, y, w, h) -> "{\"x\":" + x + ",\"y\":" + y + ",\"width\":" + w + ",\"height\":" + h + "}");
 		Arbitrary<String> boxes = crop.map((box) -> "{\"crop\":" + box + "}");
 		return Arbitraries.oneOf(boxes,
-				mutated(Map.of("crop", "{\"x\":0,\"y\":300,\"width\":640,\"height\":60}", "language", "\"eng\"")),
+				HostileJson
+					.mutated(Map.of("crop", "{\"x\":0,\"y\":300,\"width\":640,\"height\":60}", "language", "\"eng\"")),
 				languages().map((language) -> "{\"language\":" + language + "}"));
 	}
 
@@ -467,15 +468,15 @@ class HostileInputIntegrationTests {
 		return Combinators.combine(media, Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12))
 			.as((file, id) -> Map.of("id", "\"r" + id + "\"", "title", "\"A title\"", "media", file, "language",
 					"\"eng\""))
-			.flatMap(this::mutated);
+			.flatMap(HostileJson::mutated);
 	}
 
 	@Provide
 	Arbitrary<String> webhookBodies() {
-		Arbitrary<String> seed = mutated(Map.of("videoId", "\"" + VIDEO + "\"", "flowName", "\"nightly\"", "status",
-				"\"error\"", "error", "\"it broke\""));
-		Arbitrary<String> prefect = mutated(Map.of("flowRunId", "\"run-1\"", "flowName", "\"nightly\"", "state",
-				"{\"type\":\"FAILED\",\"name\":\"Failed\",\"message\":\"boom\"}", "parameters",
+		Arbitrary<String> seed = HostileJson.mutated(Map.of("videoId", "\"" + VIDEO + "\"", "flowName", "\"nightly\"",
+				"status", "\"error\"", "error", "\"it broke\""));
+		Arbitrary<String> prefect = HostileJson.mutated(Map.of("flowRunId", "\"run-1\"", "flowName", "\"nightly\"",
+				"state", "{\"type\":\"FAILED\",\"name\":\"Failed\",\"message\":\"boom\"}", "parameters",
 				"{\"video_id\":\"" + VIDEO + "\"}"));
 		return Arbitraries.oneOf(seed, prefect);
 	}
@@ -483,7 +484,7 @@ class HostileInputIntegrationTests {
 	@Provide
 	Arbitrary<String> hostileIds() {
 		return Arbitraries.oneOf(Arbitraries.of(VIDEO, "", " ", "..", "%", "\u0000", "a\u0000b", "a\nb", "\u202e",
-				"\ud83d\ude00", "x".repeat(5000), "' or 1=1 --", "hostile/../hostile"), strings(40));
+				"\ud83d\ude00", "x".repeat(5000), "' or 1=1 --", "hostile/../hostile"), HostileJson.strings(40));
 	}
 
 	@Provide
@@ -507,10 +508,11 @@ class HostileInputIntegrationTests {
 	Arbitrary<List<byte[]>> craftedFlowEvents() {
 		CaptionOcrRequested request = CaptionOcrRequested.of(UUID.randomUUID(), VIDEO, 1, 1, 10, 20,
 				new CropBox(0, 300, 640, 60), "eng", "h/hostile.mp4", Instant.now());
-		Map<String, String> completed = fields(EventJson.write(FlowCompleted.complete(request, "text", 90, 5,
-				"h/hostile.mp4.captionflow/caption-1.png", FlowCompleted.Timings.NONE, "w", Instant.now())));
-		Map<String, String> started = fields(EventJson.write(FlowStarted.of(request, "w", Instant.now())));
-		return Arbitraries.oneOf(mutated(completed), mutated(started), rawBytes())
+		Map<String, String> completed = HostileJson.fields(EventJson.write(FlowCompleted.complete(request, "text", 90,
+				5, "h/hostile.mp4.captionflow/caption-1.png", FlowCompleted.Timings.NONE, "w", Instant.now())));
+		Map<String, String> started = HostileJson.fields(EventJson.write(FlowStarted.of(request, "w", Instant.now())));
+		return Arbitraries
+			.oneOf(HostileJson.mutated(completed), HostileJson.mutated(started), HostileJson.notAnObject())
 			.map((json) -> json.getBytes(StandardCharsets.UTF_8))
 			.list()
 			.ofMinSize(1)
@@ -519,11 +521,12 @@ class HostileInputIntegrationTests {
 
 	@Provide
 	Arbitrary<List<String>> craftedNotifications() {
-		Map<String, String> valid = new LinkedHashMap<>(
-				fields(EventJson.write(new VideoNotification(VideoNotification.SCHEMA_VERSION, 1, VIDEO, "crafted-flow",
-						VideoNotification.Status.ERROR, "crafted reason", 1L, Instant.now(), "crafted"))));
+		Map<String, String> valid = new LinkedHashMap<>(HostileJson
+			.fields(EventJson.write(new VideoNotification(VideoNotification.SCHEMA_VERSION, 1, VIDEO, "crafted-flow",
+					VideoNotification.Status.ERROR, "crafted reason", 1L, Instant.now(), "crafted"))));
 		valid.put("id", "\"__NEXT__\"");
-		return Arbitraries.oneOf(mutated(valid), Arbitraries.just(object(valid)), rawBytes())
+		return Arbitraries
+			.oneOf(HostileJson.mutated(valid), Arbitraries.just(HostileJson.object(valid)), HostileJson.notAnObject())
 			.list()
 			.ofMinSize(1)
 			.ofMaxSize(8);
@@ -531,82 +534,20 @@ class HostileInputIntegrationTests {
 
 	@Provide
 	Arbitrary<List<byte[]>> craftedRequests() {
-		Map<String, String> request = fields(EventJson.write(CaptionOcrRequested.of(UUID.randomUUID(), VIDEO, 1, 1, 10,
-				20, new CropBox(0, 300, 640, 60), "eng", "h/hostile.mp4", Instant.now())));
-		return Arbitraries.oneOf(mutated(request), rawBytes())
+		Map<String, String> request = HostileJson.fields(EventJson.write(CaptionOcrRequested.of(UUID.randomUUID(),
+				VIDEO, 1, 1, 10, 20, new CropBox(0, 300, 640, 60), "eng", "h/hostile.mp4", Instant.now())));
+		return Arbitraries.oneOf(HostileJson.mutated(request), HostileJson.notAnObject())
 			.map((json) -> json.getBytes(StandardCharsets.UTF_8))
 			.list()
 			.ofMinSize(1)
 			.ofMaxSize(8);
 	}
 
-	/**
-	 * Mutations of a valid JSON object given as field name to JSON text: a field's value
-	 * replaced by a hostile one, a field dropped, an unknown field added, a key given
-	 * twice, the text truncated, nested too deep, grown past the body limit, or not JSON
-	 * at all; and the object unchanged, now and then.
-	 */
-	private Arbitrary<String> mutated(Map<String, String> valid) {
-		List<String> names = new ArrayList<>(valid.keySet());
-		Arbitrary<String> field = Arbitraries.of(names);
-		Arbitrary<String> replaced = Combinators.combine(field, hostileValues()).as((name, value) -> {
-			Map<String, String> body = new LinkedHashMap<>(valid);
-			body.put(name, value);
-			return object(body);
-		});
-		Arbitrary<String> dropped = field.map((name) -> {
-			Map<String, String> body = new LinkedHashMap<>(valid);
-			body.remove(name);
-			return object(body);
-		});
-		Arbitrary<String> unknown = hostileValues().map((value) -> {
-			Map<String, String> body = new LinkedHashMap<>(valid);
-			body.put("unexpected", value);
-			return object(body);
-		});
-		Arbitrary<String> twice = Combinators.combine(field, hostileValues())
-			.as((name, value) -> object(valid).replaceFirst("\\}$", ",\"" + name + "\":" + value + "}"));
-		Arbitrary<String> truncated = Arbitraries.integers()
-			.between(0, object(valid).length() - 1)
-			.map((at) -> object(valid).substring(0, at));
-		Arbitrary<String> deep = Arbitraries.integers()
-			.between(200, 5000)
-			.map((depth) -> object(valid).replaceFirst("\\}$",
-					",\"deep\":" + "[".repeat(depth) + "]".repeat(depth) + "}"));
-		Arbitrary<String> huge = Arbitraries.integers()
-			.between(60_000, 200_000)
-			.map((size) -> object(valid).replaceFirst("\\}$", ",\"pad\":\"" + "x".repeat(size) + "\"}"));
-		return Arbitraries.frequencyOf(Tuple.of(8, replaced), Tuple.of(2, dropped), Tuple.of(2, unknown),
-				Tuple.of(2, twice), Tuple.of(2, truncated), Tuple.of(1, deep), Tuple.of(1, huge),
-				Tuple.of(1, rawBytes()), Tuple.of(1, Arbitraries.just(object(valid))));
-	}
-
-	private static Arbitrary<String> hostileValues() {
-		return Arbitraries.oneOf(
-				Arbitraries.of("0", "-1", "2147483647", "2147483648", "-2147483649", "9223372036854775807",
-						"9223372036854775808", "1e400", "-1e400", "1.5", "-0", "null", "true", "false", "[]", "{}",
-						"[1,2,3]", "{\"a\":{\"b\":[null]}}", "\"\"", "\" \"", "\"\\u0000\"", "\"a\\u0000b\"",
-						"\"line\\nbreak\"", "\"\\ud800\"", "\"\\u202e\"", "\"\\u001b[31m\"", "\"confirmed\"", "\"gap\"",
-						"\"eng\"", "\"eng+eng\"", "\"chi_sim\"", "\"../../etc/passwd\""),
-				Arbitraries.integers().map(String::valueOf), Arbitraries.longs().map(String::valueOf),
-				strings(60).map(HostileInputIntegrationTests::jsonString),
-				Arbitraries.integers().between(4001, 20_000).map((n) -> "\"" + "y".repeat(n) + "\""));
-	}
-
 	private static Arbitrary<String> languages() {
 		return Arbitraries.oneOf(
 				Arbitraries.of("\"eng\"", "\"chi_sim\"", "\"eng+chi_sim\"", "\"eng+eng\"", "\"deu\"", "\"xyz\"",
 						"\"eng+deu+fra+ita+spa\"", "\"\"", "\"ENG\"", "\"eng+\"", "\"eng\\u0000\"", "7", "null"),
-				strings(20).map(HostileInputIntegrationTests::jsonString));
-	}
-
-	private static Arbitrary<String> rawBytes() {
-		return Arbitraries.oneOf(Arbitraries.of("", "null", "[]", "\"just a string\"", "{", "}", "{\"a\":}",
-				"\u0000\u0001\u0002", "<xml/>", "{\"schemaVersion\":99}"), strings(200));
-	}
-
-	private static Arbitrary<String> strings(int maxLength) {
-		return Arbitraries.strings().all().ofMaxLength(maxLength);
+				HostileJson.strings(20).map(HostileJson::string));
 	}
 
 	// ---- invariants ----
@@ -784,26 +725,6 @@ class HostileInputIntegrationTests {
 	private static void write(Path file, VideoManifest manifest) throws IOException {
 		Files.createDirectories(file.getParent());
 		Files.write(file, EventJson.write(manifest));
-	}
-
-	private static Map<String, String> fields(byte[] json) {
-		Map<String, String> fields = new LinkedHashMap<>();
-		EventJson.mapper()
-			.readTree(json)
-			.properties()
-			.forEach((entry) -> fields.put(entry.getKey(), entry.getValue().toString()));
-		return fields;
-	}
-
-	private static String object(Map<String, String> fields) {
-		return fields.entrySet()
-			.stream()
-			.map((entry) -> jsonString(entry.getKey()) + ":" + entry.getValue())
-			.collect(Collectors.joining(",", "{", "}"));
-	}
-
-	private static String jsonString(String text) {
-		return EventJson.mapper().writeValueAsString(text);
 	}
 
 	private static String abbreviated(String text) {
