@@ -1,5 +1,6 @@
 package io.captionflow.gateway;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -146,7 +147,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 		if (type == String.class || type.isEnum()) {
 			return "a string";
 		}
-		if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+		if (type.isArray() || Collection.class.isAssignableFrom(type)) {
 			return "an array";
 		}
 		return "an object";

@@ -21,7 +21,6 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 
 /**
  * What the gateway reads of a request before any handler: ids in paths and query
@@ -68,7 +67,6 @@ class RequestText {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
 				field + " must not contain control characters");
 		problem.setTitle("Invalid request");
-		problem.setInstance(null);
 		problem.setProperty("errors",
 				List.of(Map.of("field", field, "message", "must not contain control characters")));
 		ServerHttpResponse response = exchange.getResponse();
