@@ -89,7 +89,15 @@ class ManifestImporter implements ApplicationRunner {
 		}
 		for (Path file : manifests) {
 			try {
-				VideoManifest manifest = checked(read(file));
+				VideoManifest manifest = read(file);
+				if (!ID.matcher(manifest.id()).matches()) {
+					throw new InvalidRequestException("id", "must be 1 to 64 letters, digits, '_', '.' or '-'");
+				}
+				if (Boolean.TRUE.equals(this.catalog.find(manifest.id()).hasElement().block(Duration.ofSeconds(30)))) {
+					// registered before: not probed again at every start
+					continue;
+				}
+				manifest = checked(manifest);
 				Long imported = importIfNew(manifest).block(Duration.ofSeconds(30));
 				if (imported != null && imported >= 0) {
 					logger.info("Registered video '{}' from {} with {} predicted captions", manifest.id(), file,
@@ -126,9 +134,6 @@ class ManifestImporter implements ApplicationRunner {
 	 */
 	private VideoManifest checked(VideoManifest manifest) {
 		WorkLimits limits = this.properties.limits().work();
-		if (!ID.matcher(manifest.id()).matches()) {
-			throw new InvalidRequestException("id", "must be 1 to 64 letters, digits, '_', '.' or '-'");
-		}
 		if (manifest.title().isBlank() || manifest.title().length() > 200
 				|| manifest.title().chars().anyMatch(Character::isISOControl)) {
 			throw new InvalidRequestException("title", "must be 1 to 200 characters without control characters");
