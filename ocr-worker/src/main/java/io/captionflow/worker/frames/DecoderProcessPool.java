@@ -4,14 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -20,6 +15,7 @@ import io.captionflow.events.CropBox;
 import io.captionflow.worker.image.GrayImage;
 import io.captionflow.worker.sandbox.ChildCommand;
 import io.captionflow.worker.sandbox.ChildFailedException;
+import io.captionflow.worker.sandbox.ChildPool;
 import io.captionflow.worker.sandbox.ChildProcess;
 import io.captionflow.worker.sandbox.ChildUnavailableException;
 import org.slf4j.Logger;
@@ -44,16 +40,12 @@ public final class DecoderProcessPool implements FrameSource {
 
 	private final Path workDir;
 
-	private final LinkedBlockingDeque<ChildProcess> idle = new LinkedBlockingDeque<>();
-
-	private final Set<ChildProcess> all = ConcurrentHashMap.newKeySet();
+	private final ChildPool<ChildProcess> pool;
 
 	private final ScheduledExecutorService watchdog = Executors
 		.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("decoder-watchdog").factory());
 
 	private final AtomicLong sockets = new AtomicLong();
-
-	private volatile boolean closed;
 
 	/**
 	 * Creates a pool; its processes start when first needed.
@@ -71,25 +63,15 @@ public final class DecoderProcessPool implements FrameSource {
 			.concat(ChildCommand.forClass(DecoderServer.class, settings.maxHeap(), this.workDir, false).stream(),
 					DecoderProtocol.arguments(settings.options()).stream())
 			.toList();
+		this.pool = new ChildPool<>("decoder", settings.size(), settings.timeout(), this::spawn,
+				ChildUnavailableException::new);
 	}
 
 	/**
 	 * Starts every process now, so the first captions do not wait for them.
 	 */
 	public void start() {
-		List<Thread> starting = new ArrayList<>();
-		for (int i = 0; i < this.settings.size(); i++) {
-			starting.add(Thread.startVirtualThread(() -> this.idle.add(spawn())));
-		}
-		for (Thread thread : starting) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
+		this.pool.start();
 	}
 
 	/**
@@ -101,7 +83,7 @@ public final class DecoderProcessPool implements FrameSource {
 	public List<GrayImage> decode(Path video, FrameRange range, CropBox crop, int maxFrames, Progress progress) {
 		DecoderProtocol.Request request = new DecoderProtocol.Request(video.toAbsolutePath(), range, crop, maxFrames);
 		AtomicInteger decoded = new AtomicInteger();
-		ChildProcess process = borrow();
+		ChildProcess process = this.pool.borrow();
 		try {
 			return process.exchange((in, out) -> {
 				DecoderProtocol.writeRequest(out, request);
@@ -130,7 +112,7 @@ public final class DecoderProcessPool implements FrameSource {
 			throw ex;
 		}
 		finally {
-			giveBack(process);
+			this.pool.giveBack(process);
 		}
 	}
 
@@ -156,74 +138,20 @@ public final class DecoderProcessPool implements FrameSource {
 	 * @return child pids
 	 */
 	public List<Long> pids() {
-		return this.all.stream().map(ChildProcess::pid).sorted().toList();
-	}
-
-	private ChildProcess borrow() {
-		if (this.closed) {
-			throw new ChildUnavailableException("the decoder pool is shut down");
-		}
-		ChildProcess process = this.idle.pollFirst();
-		while (process != null && !process.isUsable()) {
-			discard(process);
-			process = this.idle.pollFirst();
-		}
-		if (process != null) {
-			return process;
-		}
-		if (this.all.size() < this.settings.size()) {
-			return spawn();
-		}
-		try {
-			process = this.idle.pollFirst(this.settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ChildUnavailableException("interrupted while waiting for a decoder process");
-		}
-		if (process == null) {
-			throw new ChildUnavailableException(
-					"no decoder process became free within " + describe(this.settings.timeout()));
-		}
-		if (process.isUsable()) {
-			return process;
-		}
-		discard(process);
-		return spawn();
-	}
-
-	private void giveBack(ChildProcess process) {
-		if (this.closed || !process.isUsable()) {
-			discard(process);
-			return;
-		}
-		this.idle.addFirst(process);
+		return this.pool.pids();
 	}
 
 	private ChildProcess spawn() {
 		Path socket = this.workDir.resolve("decoder-" + this.sockets.incrementAndGet() + ".sock");
 		ChildProcess process = ChildProcess.start(this.command, socket, this.workDir, this.settings.startTimeout(),
 				"decoder process");
-		this.all.add(process);
 		logger.debug("Started decoder process {}", process.pid());
 		return process;
 	}
 
-	private void discard(ChildProcess process) {
-		this.all.remove(process);
-		process.close();
-	}
-
 	@Override
 	public void close() {
-		this.closed = true;
-		ChildProcess process;
-		while ((process = this.idle.pollFirst()) != null) {
-			discard(process);
-		}
-		for (ChildProcess busy : List.copyOf(this.all)) {
-			discard(busy);
-		}
+		this.pool.close();
 		this.watchdog.shutdownNow();
 		try {
 			// kept when it holds a crash report

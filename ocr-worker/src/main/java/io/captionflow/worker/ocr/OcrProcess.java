@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.captionflow.worker.sandbox.ChildPool;
 import io.captionflow.worker.sandbox.ChildFailedException;
 import io.captionflow.worker.sandbox.ChildProcess;
 import io.captionflow.worker.sandbox.ChildUnavailableException;
@@ -14,7 +15,7 @@ import io.captionflow.worker.sandbox.ChildUnavailableException;
  * process died or was killed for taking too long, fails with an {@link OcrException}
  * naming the cause, and the process is not used again.
  */
-final class OcrProcess implements AutoCloseable {
+final class OcrProcess implements ChildPool.Member, AutoCloseable {
 
 	private final ChildProcess child;
 
@@ -40,11 +41,13 @@ final class OcrProcess implements AutoCloseable {
 		}
 	}
 
-	long pid() {
+	@Override
+	public long pid() {
 		return this.child.pid();
 	}
 
-	boolean isUsable() {
+	@Override
+	public boolean isUsable() {
 		return this.child.isUsable();
 	}
 

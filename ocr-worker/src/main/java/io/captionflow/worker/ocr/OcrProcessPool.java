@@ -4,18 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.captionflow.worker.image.GrayImage;
+import io.captionflow.worker.sandbox.ChildPool;
 import io.captionflow.worker.sandbox.ChildCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,16 +39,12 @@ public final class OcrProcessPool implements TextRecognizer {
 
 	private final Path workDir;
 
-	private final LinkedBlockingDeque<OcrProcess> idle = new LinkedBlockingDeque<>();
-
-	private final Set<OcrProcess> all = ConcurrentHashMap.newKeySet();
+	private final ChildPool<OcrProcess> pool;
 
 	private final ScheduledExecutorService watchdog = Executors
 		.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ocr-watchdog").factory());
 
 	private final AtomicLong sockets = new AtomicLong();
-
-	private volatile boolean closed;
 
 	/**
 	 * Creates a pool; its processes start when first needed.
@@ -69,31 +61,21 @@ public final class OcrProcessPool implements TextRecognizer {
 			throw new OcrException("cannot create a folder for the OCR processes' sockets: " + ex.getMessage());
 		}
 		this.command = ChildCommand.forClass(OcrServer.class, settings.maxHeap(), this.workDir);
+		this.pool = new ChildPool<>("OCR", settings.size(), settings.timeout(), this::spawn,
+				OcrUnavailableException::new);
 	}
 
 	/**
 	 * Starts every process now, so the first captions do not wait for them.
 	 */
 	public void start() {
-		List<Thread> starting = new ArrayList<>();
-		for (int i = 0; i < this.settings.size(); i++) {
-			starting.add(Thread.startVirtualThread(() -> this.idle.add(spawn())));
-		}
-		for (Thread thread : starting) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
+		this.pool.start();
 	}
 
 	@Override
 	public OcrText recognise(GrayImage page, String language, Segmentation segmentation) {
 		Path tessdata = this.folders.folderFor(language);
-		OcrProcess process = borrow();
+		OcrProcess process = this.pool.borrow();
 		try {
 			return process.recognise(new OcrProtocol.Request(page, tessdata, language, segmentation),
 					this.settings.timeout(), this.watchdog);
@@ -105,7 +87,7 @@ public final class OcrProcessPool implements TextRecognizer {
 			throw ex;
 		}
 		finally {
-			giveBack(process);
+			this.pool.giveBack(process);
 		}
 	}
 
@@ -114,49 +96,7 @@ public final class OcrProcessPool implements TextRecognizer {
 	 * @return child pids
 	 */
 	public List<Long> pids() {
-		return this.all.stream().map(OcrProcess::pid).sorted().toList();
-	}
-
-	private OcrProcess borrow() {
-		if (this.closed) {
-			throw new OcrUnavailableException("the OCR pool is shut down");
-		}
-		OcrProcess process = this.idle.pollFirst();
-		while (process != null && !process.isUsable()) {
-			discard(process);
-			process = this.idle.pollFirst();
-		}
-		if (process != null) {
-			return process;
-		}
-		if (this.all.size() < this.settings.size()) {
-			return spawn();
-		}
-		try {
-			process = this.idle.pollFirst(this.settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new OcrUnavailableException("interrupted while waiting for an OCR process");
-		}
-		if (process == null) {
-			throw new OcrUnavailableException(
-					"no OCR process became free within " + this.settings.timeout().toSeconds() + " s");
-		}
-		return process.isUsable() ? process : replace(process);
-	}
-
-	private OcrProcess replace(OcrProcess process) {
-		discard(process);
-		return spawn();
-	}
-
-	private void giveBack(OcrProcess process) {
-		if (this.closed || !process.isUsable()) {
-			discard(process);
-			return;
-		}
-		this.idle.addFirst(process);
+		return this.pool.pids();
 	}
 
 	/**
@@ -174,14 +114,8 @@ public final class OcrProcessPool implements TextRecognizer {
 			process.close();
 			throw new OcrUnavailableException("the OCR process did not warm up: " + ex.getMessage());
 		}
-		this.all.add(process);
 		logger.debug("Started OCR process {}", process.pid());
 		return process;
-	}
-
-	private void discard(OcrProcess process) {
-		this.all.remove(process);
-		process.close();
 	}
 
 	private static GrayImage blankLine() {
@@ -192,14 +126,7 @@ public final class OcrProcessPool implements TextRecognizer {
 
 	@Override
 	public void close() {
-		this.closed = true;
-		OcrProcess process;
-		while ((process = this.idle.pollFirst()) != null) {
-			discard(process);
-		}
-		for (OcrProcess busy : List.copyOf(this.all)) {
-			discard(busy);
-		}
+		this.pool.close();
 		this.watchdog.shutdownNow();
 		try {
 			// kept when it holds a crash report

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * saying how it ended (the signal is read from its JVM crash report), and the process is
  * not used again.
  */
-public final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements ChildPool.Member, AutoCloseable {
 
 	private static final Pattern SIGNAL = Pattern.compile("\\b(SIG[A-Z]+)\\b");
 
@@ -130,6 +130,7 @@ public final class ChildProcess implements AutoCloseable {
 	 * The child's process id.
 	 * @return its pid
 	 */
+	@Override
 	public long pid() {
 		return this.process.pid();
 	}
@@ -138,6 +139,7 @@ public final class ChildProcess implements AutoCloseable {
 	 * Whether the child can take another request.
 	 * @return true while it is alive and has answered every request
 	 */
+	@Override
 	public boolean isUsable() {
 		return !this.broken && this.process.isAlive();
 	}
