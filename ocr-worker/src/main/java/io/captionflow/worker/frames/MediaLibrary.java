@@ -80,38 +80,40 @@ public final class MediaLibrary {
 	}
 
 	/**
-	 * Writes an image derived from a video as PNG to {@code <video>.captionflow/<name>},
-	 * replacing what is there. The folder is created when missing and refused when it is
-	 * a link or leads out of the root; the file is written under a fresh name and moved
-	 * into place, which replaces a link at the target instead of writing through it.
-	 * @param video a video, as {@link #resolve} returned it
+	 * Writes an image derived from a video as PNG to
+	 * {@code <location>.captionflow/<name>}, replacing what is there: beside the location
+	 * the request named (a link to the video included), which is where the gateway looks
+	 * for it. The folder is created when missing and refused when it is a link or leads
+	 * out of the root; the file is written under a fresh name and moved into place, which
+	 * replaces a link at the target instead of writing through it.
+	 * @param location the video's location, as {@link #resolve} accepted it
 	 * @param name the derived file's name, without folders
 	 * @param image the image
 	 * @return the file's location relative to the root
 	 * @throws IOException when it cannot be written safely
 	 */
-	public String writeDerived(Path video, String name, GrayImage image) throws IOException {
+	public String writeDerived(String location, String name, GrayImage image) throws IOException {
 		if (name.isEmpty() || !Path.of(name).getFileName().toString().equals(name) || name.startsWith(".")) {
 			throw new IOException("'" + name + "' is not a plain file name");
 		}
-		Path realRoot = realRoot();
-		Path folder = video.resolveSibling(video.getFileName() + DERIVED_FOLDER);
-		if (!folder.normalize().startsWith(realRoot)) {
+		String derived = location + DERIVED_FOLDER;
+		Path folder = this.root.resolve(derived).normalize();
+		if (!folder.startsWith(this.root) || folder.equals(this.root)) {
 			throw new IOException("the folder for files derived from the video is outside the media root");
 		}
 		if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
 			if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-				throw new IOException(realRoot.relativize(folder) + " is not a folder (a link or a file)");
+				throw new IOException(derived + " is not a folder (a link or a file)");
 			}
 		}
 		else {
 			Files.createDirectory(folder);
 		}
-		if (!folder.toRealPath().equals(folder)) {
-			throw new IOException(realRoot.relativize(folder) + " leads out of the media root");
+		if (!folder.toRealPath().startsWith(realRoot())) {
+			throw new IOException(derived + " leads out of the media root");
 		}
 		image.writePng(folder.resolve(name));
-		return realRoot.relativize(folder.resolve(name)).toString();
+		return derived + "/" + name;
 	}
 
 	private Path realRoot() {

@@ -109,7 +109,8 @@ class OcrRequestHandler {
 			decoded = System.nanoTime();
 			GrayImage median = MedianFrame.of(frames);
 			medianDone = System.nanoTime();
-			String imageLocation = this.media.writeDerived(video, "caption-" + request.captionId() + ".png", median);
+			String imageLocation = this.media.writeDerived(request.media(), "caption-" + request.captionId() + ".png",
+					median);
 			OcrText read = this.reader.read(frames, median, request.language());
 			String text = EventText.ocrText(read.text());
 			long end = System.nanoTime();

@@ -79,25 +79,37 @@ class MediaLibraryTests {
 	@Test
 	void writesADerivedImageBesideTheVideo() throws IOException {
 		MediaLibrary library = new MediaLibrary(this.root);
-		Path video = library.resolve(Files.writeString(this.root.resolve("v.mp4"), "x").getFileName().toString());
-		String location = library.writeDerived(video, "caption-1.png", image(50));
+		library.resolve(Files.writeString(this.root.resolve("v.mp4"), "x").getFileName().toString());
+		String location = library.writeDerived("v.mp4", "caption-1.png", image(50));
 		assertThat(location).isEqualTo("v.mp4.captionflow/caption-1.png");
 		assertThat(ImageIO.read(this.root.resolve(location).toFile()).getWidth()).isEqualTo(8);
-		assertThat(library.writeDerived(video, "caption-1.png", image(60))).isEqualTo(location);
+		assertThat(library.writeDerived("v.mp4", "caption-1.png", image(60))).isEqualTo(location);
 		try (var files = Files.list(this.root.resolve("v.mp4.captionflow"))) {
 			assertThat(files).containsExactly(this.root.resolve(location));
 		}
 	}
 
 	@Test
+	void aVideoReachedThroughALinkGetsItsImageBesideTheLocationTheGatewayKnows() throws IOException {
+		MediaLibrary library = new MediaLibrary(this.root);
+		Path video = Files.writeString(this.root.resolve("v.mp4"), "x");
+		Files.createSymbolicLink(this.root.resolve("alias.mp4"), video);
+		library.resolve("alias.mp4");
+		// the gateway serves <media location>.captionflow/caption-<id>.png, and only that
+		String location = library.writeDerived("alias.mp4", "caption-3.png", image(40));
+		assertThat(location).isEqualTo("alias.mp4.captionflow/caption-3.png");
+		assertThat(ImageIO.read(this.root.resolve(location).toFile()).getWidth()).isEqualTo(8);
+	}
+
+	@Test
 	void aLinkPlantedAtTheImageIsReplacedAndItsTargetLeftAlone() throws IOException {
 		MediaLibrary library = new MediaLibrary(this.root);
-		Path video = library.resolve(Files.writeString(this.root.resolve("v.mp4"), "x").getFileName().toString());
+		library.resolve(Files.writeString(this.root.resolve("v.mp4"), "x").getFileName().toString());
 		Path victim = Files.writeString(this.outside.resolve("victim.txt"), "precious");
 		Files.createDirectories(this.root.resolve("v.mp4.captionflow"));
 		Path planted = Files.createSymbolicLink(this.root.resolve("v.mp4.captionflow/caption-7.png"), victim);
 
-		library.writeDerived(video, "caption-7.png", image(90));
+		library.writeDerived("v.mp4", "caption-7.png", image(90));
 
 		assertThat(victim).hasContent("precious");
 		assertThat(Files.isSymbolicLink(planted)).isFalse();
@@ -108,10 +120,10 @@ class MediaLibraryTests {
 	@Test
 	void aDerivedFolderThatIsALinkOutOfTheRootIsRefused() throws IOException {
 		MediaLibrary library = new MediaLibrary(this.root);
-		Path video = library.resolve(Files.writeString(this.root.resolve("v.mp4"), "x").getFileName().toString());
+		library.resolve(Files.writeString(this.root.resolve("v.mp4"), "x").getFileName().toString());
 		Files.createSymbolicLink(this.root.resolve("v.mp4.captionflow"), this.outside);
 
-		assertThatIOException().isThrownBy(() -> library.writeDerived(video, "caption-1.png", image(10)))
+		assertThatIOException().isThrownBy(() -> library.writeDerived("v.mp4", "caption-1.png", image(10)))
 			.withMessage("v.mp4.captionflow is not a folder (a link or a file)");
 		try (var files = Files.list(this.outside)) {
 			assertThat(files).isEmpty();
