@@ -99,10 +99,10 @@ public final class SaveLatencyBenchmark {
 					"captionflow", "captionflow"); Statement statement = connection.createStatement()) {
 				statement.execute("create database " + name);
 			}
-			arguments.addAll(List.of("--spring.profiles.active=postgres",
+			arguments.addAll(List.of("--spring.profiles.active=postgres,local",
 					"--spring.r2dbc.url=r2dbc:postgresql://" + postgres + "/" + name,
 					"--spring.flyway.url=jdbc:postgresql://" + postgres + "/" + name));
-			database = "PostgreSQL at " + postgres + " (postgres profile)";
+			database = "PostgreSQL at " + postgres + " (postgres and local profiles)";
 		}
 		try (ConfigurableApplicationContext gateway = GatewayApplication.create()
 			.run(arguments.toArray(String[]::new))) {
