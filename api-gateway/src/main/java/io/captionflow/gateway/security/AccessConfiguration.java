@@ -352,14 +352,15 @@ class AccessConfiguration {
 	}
 
 	/**
-	 * Sets the CSRF cookie on every response of the session: the token is made only when
+	 * Sets the CSRF cookie on every response but those to bearer tokens: the token is made only when
 	 * something asks for it, and the pages read it from the cookie before their first
 	 * write.
 	 */
 	private static WebFilter csrfCookie() {
 		return (exchange, chain) -> {
 			Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());
-			return (token != null) ? token.then(chain.filter(exchange)) : chain.filter(exchange);
+			return (token != null && !hasBearer(exchange)) ? token.then(chain.filter(exchange))
+					: chain.filter(exchange);
 		};
 	}
 
