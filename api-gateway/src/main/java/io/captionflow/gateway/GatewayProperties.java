@@ -246,9 +246,9 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	/**
 	 * HTTP server timeouts.
 	 *
-	 * @param headerRead the longest a connection may take, from when it opens or its last
-	 * response ended, to send a request's line and headers; past it the connection is
-	 * closed, however slowly bytes trickle in
+	 * @param headerRead the longest a connection may take to send a request's line and
+	 * headers, from when it opens or from the first bytes of a next request; past it the
+	 * connection is closed, however slowly bytes trickle in
 	 * @param idle the longest a keep-alive connection may sit with no request and nothing
 	 * read or written; an open event stream is a request in progress, never idle. Zero
 	 * turns either off.

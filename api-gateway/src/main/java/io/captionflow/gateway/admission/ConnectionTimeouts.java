@@ -46,9 +46,12 @@ class ConnectionTimeouts implements NettyServerCustomizer {
 		if (positive(headerRead)) {
 			configured = configured.doOnChannelInit((observer, channel, remoteAddress) -> {
 				ChannelPipeline pipeline = channel.pipeline();
-				if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
-					pipeline.addBefore(NettyPipeline.HttpTrafficHandler, HANDLER,
-							new HeaderReadTimeout(headerRead, this.headerTimeouts::increment));
+				// HTTP/1.1 only: the codec then the traffic handler
+				if (pipeline.get(NettyPipeline.HttpCodec) != null
+						&& pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
+					HeaderReadTimeout timeout = new HeaderReadTimeout(headerRead, this.headerTimeouts::increment);
+					pipeline.addBefore(NettyPipeline.HttpCodec, HANDLER + ".bytes", timeout.bytes());
+					pipeline.addBefore(NettyPipeline.HttpTrafficHandler, HANDLER, timeout);
 				}
 			});
 		}

@@ -3,8 +3,10 @@ package io.captionflow.gateway.admission;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -12,11 +14,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Closes a connection that has not sent a whole request line and headers within the
- * timeout of opening, or of the end of its last response. Unlike an idle timeout, bytes
- * trickling in do not push it back, so a client cannot hold a connection by sending its
- * headers a byte at a time; and it does not run while a request is being answered, so a
- * long-lived event stream is never cut by it. Sits after the HTTP codec, one per
- * connection, on the connection's event loop.
+ * timeout of opening, or of the first bytes of its next request on a keep-alive
+ * connection. Unlike an idle timeout, bytes trickling in do not push it back, so a client
+ * cannot hold a connection by sending its headers a byte at a time; and it does not run
+ * while a request is answered, so a long-lived event stream is never cut by it. Between
+ * requests the idle timeout applies instead.
+ * <p>
+ * One per connection, in two places of its pipeline, both on the connection's event loop:
+ * {@link #bytes()} before the HTTP codec sees a request's first bytes, the handler itself
+ * after the codec sees its headers decoded and its response's end.
  */
 final class HeaderReadTimeout extends ChannelDuplexHandler {
 
@@ -32,21 +38,41 @@ final class HeaderReadTimeout extends ChannelDuplexHandler {
 
 	private ScheduledFuture<?> timer;
 
+	private ChannelHandlerContext context;
+
 	HeaderReadTimeout(Duration timeout, Runnable onTimeout) {
 		this.timeoutNanos = timeout.toNanos();
 		this.onTimeout = onTimeout;
 	}
 
+	/**
+	 * The handler to put before the HTTP codec: it starts the timeout at the first bytes
+	 * that come while no request is being answered.
+	 * @return the handler
+	 */
+	ChannelInboundHandlerAdapter bytes() {
+		return new ChannelInboundHandlerAdapter() {
+			@Override
+			public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+				if (msg instanceof ByteBuf && HeaderReadTimeout.this.responses >= HeaderReadTimeout.this.requests) {
+					arm();
+				}
+				ctx.fireChannelRead(msg);
+			}
+		};
+	}
+
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.context = ctx;
 		if (ctx.channel().isActive()) {
-			arm(ctx);
+			arm();
 		}
 	}
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) {
-		arm(ctx);
+		arm();
 		ctx.fireChannelActive();
 	}
 
@@ -63,11 +89,6 @@ final class HeaderReadTimeout extends ChannelDuplexHandler {
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
 		if (msg instanceof LastHttpContent) {
 			this.responses++;
-			// the next request, if any, should follow; a pipelined one already read is
-			// being answered and must not be timed
-			if (this.responses >= this.requests) {
-				arm(ctx);
-			}
 		}
 		ctx.write(msg, promise);
 	}
@@ -83,12 +104,14 @@ final class HeaderReadTimeout extends ChannelDuplexHandler {
 		cancel();
 	}
 
-	private void arm(ChannelHandlerContext ctx) {
-		if (this.timer != null) {
+	private void arm() {
+		ChannelHandlerContext ctx = this.context;
+		if (this.timer != null || ctx == null) {
 			return;
 		}
 		this.timer = ctx.executor().schedule(() -> {
 			this.timer = null;
+			// a request whose headers came in the meantime is being answered
 			if (this.responses >= this.requests && ctx.channel().isActive()) {
 				this.onTimeout.run();
 				ctx.close();
