@@ -169,7 +169,8 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * @param streams how many event streams are held at once
 	 * @param writes the rate of writes (POST, PUT, PATCH, DELETE under {@code /api/}) per
 	 * client address
-	 * @param webhooks the rate of requests to {@code /api/webhooks/**} per client address
+	 * @param webhooks the rate of requests to {@code /api/webhooks/**} per client
+	 * address, a bucket apart from the writes'
 	 * @param replays how many reconnecting clients are replayed from the notification log
 	 * at once, and how far back
 	 * @param timeouts how long the server waits for a connection's request
@@ -215,7 +216,9 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 
 	/**
 	 * A token bucket per client address: {@code burst} requests at once, then
-	 * {@code perSecond} a second.
+	 * {@code perSecond} a second. The defaults, 100 a second and 500 at once, are far
+	 * above what an office of annotators (or an orchestrator's webhooks) behind one
+	 * address sends, and bound what one client can make the database and Kafka do.
 	 *
 	 * @param perSecond requests a second, sustained
 	 * @param burst requests at once, after a quiet spell
@@ -223,7 +226,7 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * from least recently is forgotten (an address quiet long enough to have a full
 	 * bucket again is forgotten anyway)
 	 */
-	public record Rate(@DefaultValue("50") double perSecond, @DefaultValue("200") int burst,
+	public record Rate(@DefaultValue("100") double perSecond, @DefaultValue("500") int burst,
 			@DefaultValue("100000") int maxAddresses) {
 	}
 
