@@ -91,7 +91,11 @@ public final class SaveLatencyBenchmark {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0",
 				"--spring.kafka.bootstrap-servers=" + bootstrap,
 				"--captionflow.gateway.data-dir=" + work.resolve("data"), "--captionflow.gateway.media-root=" + media,
-				"--spring.main.banner-mode=off", "--logging.level.root=warn"));
+				"--spring.main.banner-mode=off", "--logging.level.root=warn",
+				// up to 50 clients on one address save as fast as they can: capacity, not
+				// the rate limit, is measured
+				"--captionflow.gateway.admission.writes.per-second=1000000",
+				"--captionflow.gateway.admission.writes.burst=1000000"));
 		String database = "H2 file (default)";
 		if (postgres != null) {
 			String name = "captionflow_bench_" + UUID.randomUUID().toString().replace("-", "");

@@ -352,9 +352,9 @@ class AccessConfiguration {
 	}
 
 	/**
-	 * Sets the CSRF cookie on every response but those to bearer tokens: the token is made only when
-	 * something asks for it, and the pages read it from the cookie before their first
-	 * write.
+	 * Sets the CSRF cookie on every response but those to bearer tokens: the token is
+	 * made only when something asks for it, and the pages read it from the cookie before
+	 * their first write.
 	 */
 	private static WebFilter csrfCookie() {
 		return (exchange, chain) -> {
