@@ -26,9 +26,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class WebhookSourcesTests {
 
-	static final String CI_OLD = secret("ci-old-secret-of-32-bytes-length");
+	// whsec_ and the base64 of "ci-old-secret-of-32-bytes-length"
+	static final String CI_OLD = "whsec_Y2ktb2xkLXNlY3JldC1vZi0zMi1ieXRlcy1sZW5ndGg=";
 
-	static final String CI_NEW = secret("ci-new-secret-of-32-bytes-length");
+	// whsec_ and the base64 of "ci-new-secret-of-32-bytes-length"
+	static final String CI_NEW = "whsec_Y2ktbmV3LXNlY3JldC1vZi0zMi1ieXRlcy1sZW5ndGg=";
 
 	static final String PREFECT_TOKEN = "prefect-token-b5f1c2a9e87d4e0f9a3b";
 
@@ -58,6 +60,9 @@ class WebhookSourcesTests {
 
 	@Test
 	void aBearerTokenIsFromTheSourceWhoseDigestItMatchesAndNoOther() {
+		// the digest is what printf %s "$TOKEN" | sha256sum prints
+		assertThat(sha256(PREFECT_TOKEN)).isEqualTo(WebhookSourcesIntegrationTests.PREFECT_SHA256);
+		assertThat(sha256(OTHER_TOKEN)).isEqualTo(WebhookSourcesIntegrationTests.OTHER_SHA256);
 		WebhookSources sources = WebhookSources.of(twoSources(), LOOPBACK, CLOCK);
 		WebhookSource prefect = sources.authenticate("Bearer " + PREFECT_TOKEN, null, null, null, BODY);
 		assertThat(prefect.name()).isEqualTo("prefect");
