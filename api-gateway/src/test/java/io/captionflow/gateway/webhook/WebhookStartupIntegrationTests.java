@@ -16,9 +16,12 @@ import io.captionflow.gateway.TestDatabase;
 import io.captionflow.gateway.TestVideos;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
@@ -37,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
  */
 @SpringJUnitConfig
 @EmbeddedKafka(partitions = 2)
+@ExtendWith(OutputCaptureExtension.class)
 class WebhookStartupIntegrationTests {
 
 	private static final String UNSIGNED = "{\"videoId\":\"u1\",\"flowName\":\"local-script\",\"status\":\"started\"}";
@@ -55,7 +59,7 @@ class WebhookStartupIntegrationTests {
 	}
 
 	@Test
-	void aKeyShorterThan24BytesStopsTheStartNamingTheSetting() {
+	void aKeyShorterThan24BytesStopsTheStartNamingTheSetting(CapturedOutput output) {
 		assertThatException()
 			.isThrownBy(() -> start(
 					"captionflow.gateway.webhooks.sources.ci.secrets="
@@ -68,6 +72,10 @@ class WebhookStartupIntegrationTests {
 			.isThrownBy(() -> start("captionflow.gateway.webhooks.secrets=" + WebhookSourcesTests.secret("short")))
 			.havingRootCause()
 			.withMessageContaining("captionflow.gateway.webhooks.secrets[0]: the key is 5 bytes");
+		// reported as Boot reports a bad setting, not as a stack trace
+		assertThat(output.getOut()).contains("APPLICATION FAILED TO START")
+			.contains("Invalid webhook settings:")
+			.contains("  - captionflow.gateway.webhooks.sources.ci.secrets[0]: the key is 23 bytes");
 	}
 
 	@Test
