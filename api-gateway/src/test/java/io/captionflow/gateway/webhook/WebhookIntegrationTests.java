@@ -213,6 +213,8 @@ class WebhookIntegrationTests {
 		assertPrefect("\"Running\"", "started", null);
 		assertPrefect("\"Completed\"", "complete", null);
 		assertPrefect("\"COMPLETED\"", "complete", null);
+		assertPrefect("{\"type\":\"StateType.COMPLETED\",\"name\":\"Completed\"}", "complete", null);
+		assertPrefect("{\"type\":\"StateType.FAILED\",\"name\":\"Failed\"}", "error", "Prefect flow run run-1 failed");
 		assertPrefect("\"Late\"", "queued", null);
 		assertPrefect("\"Cancelled\"", "error", "Prefect flow run run-1 cancelled");
 		assertPrefect("{\"type\":\"CRASHED\",\"name\":\"Crashed\",\"message\":\"worker lost\"}", "error",
