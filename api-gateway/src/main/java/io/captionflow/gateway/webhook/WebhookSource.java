@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -23,7 +25,8 @@ record WebhookSource(String name, List<byte[]> keys, byte[] tokenSha256, Set<Str
 
 	WebhookSource {
 		keys = List.copyOf(keys);
-		flows = Set.copyOf(flows);
+		// in the order configured, as the 403 lists them
+		flows = Collections.unmodifiableSet(new LinkedHashSet<>(flows));
 	}
 
 	/**
