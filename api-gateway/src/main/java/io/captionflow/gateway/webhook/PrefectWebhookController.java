@@ -6,14 +6,11 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
 import io.captionflow.gateway.PlainText;
 import io.captionflow.gateway.NotFoundException;
 import io.captionflow.gateway.notify.NotificationHub;
 import io.captionflow.gateway.notify.NotificationLog;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,16 +33,15 @@ import org.springframework.web.bind.annotation.RestController;
  * shapes), appends them to the notification log and answers {@code {success, message,
  * clients}}, {@code clients} being the live SSE connections of this instance.
  * <p>
- * With a secret configured, a request must carry a valid Standard Webhooks signature (401
- * otherwise). A request whose {@code webhook-id} was seen before is answered with the
- * original outcome and appends nothing. A rejected request stores nothing.
+ * A request is from the {@link WebhookSources source} whose credential it carries (401
+ * when it carries none where one is required, or one that is no source's), and may post
+ * only for the flows that source is allowed (403 otherwise); its notification's source is
+ * {@code webhook:<name>}. A request whose {@code webhook-id} the same source sent before
+ * is answered with the original outcome and appends nothing. A rejected request stores
+ * nothing.
  */
 @RestController
 class PrefectWebhookController {
-
-	static final String SOURCE = "webhook:prefect";
-
-	private static final Logger logger = LoggerFactory.getLogger(PrefectWebhookController.class);
 
 	private final NotificationLog notifications;
 
@@ -57,36 +53,33 @@ class PrefectWebhookController {
 
 	private final JsonMapper json;
 
-	private final StandardWebhooks signatures;
+	private final WebhookSources sources;
 
 	private final Clock clock;
 
 	PrefectWebhookController(NotificationLog notifications, NotificationHub hub, DatabaseClient db,
-			TransactionalOperator transaction, JsonMapper json, GatewayProperties properties, Clock clock) {
+			TransactionalOperator transaction, JsonMapper json, WebhookSources sources, Clock clock) {
 		this.notifications = notifications;
 		this.hub = hub;
 		this.db = db;
 		this.transaction = transaction;
 		this.json = json;
 		this.clock = clock;
-		this.signatures = new StandardWebhooks(properties.webhooks().secrets(), properties.webhooks().tolerance(),
-				clock);
-		if (!this.signatures.required()) {
-			logger.warn("No webhook secret is configured (captionflow.gateway.webhooks.secrets): unsigned webhook "
-					+ "requests are accepted. Configure a secret for anything but local use.");
-		}
+		this.sources = sources;
 	}
 
 	@PostMapping(path = "/api/webhooks/prefect", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<Map<String, Object>> receive(@RequestBody(required = false) byte[] body,
+			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			@RequestHeader(name = StandardWebhooks.ID, required = false) String webhookId,
 			@RequestHeader(name = StandardWebhooks.TIMESTAMP, required = false) String timestamp,
 			@RequestHeader(name = StandardWebhooks.SIGNATURE, required = false) String signature) {
 		byte[] content = (body != null) ? body : new byte[0];
-		if (this.signatures.required()) {
-			this.signatures.verify(webhookId, timestamp, signature, content);
-		}
+		WebhookSource source = this.sources.authenticate(authorization, webhookId, timestamp, signature, content);
 		WebhookPayload payload = WebhookPayload.read(this.json, content);
+		if (!source.allows(payload.flowName())) {
+			throw new FlowNotAllowedException(source, payload.flowName());
+		}
 		String deliveryId = (webhookId != null && !webhookId.isBlank()) ? webhookId.strip() : null;
 		if (deliveryId != null && deliveryId.length() > 200) {
 			throw new InvalidRequestException(StandardWebhooks.ID, "must be at most 200 characters");
@@ -94,16 +87,17 @@ class PrefectWebhookController {
 		if (deliveryId != null && deliveryId.chars().anyMatch(Character::isISOControl)) {
 			throw new InvalidRequestException(StandardWebhooks.ID, PlainText.SINGLE_LINE_MESSAGE);
 		}
+		String deliveryKey = (deliveryId != null) ? source.deliveryKey(deliveryId) : null;
 		Mono<Outcome> outcome = (deliveryId != null)
-				? delivered(deliveryId).switchIfEmpty(
-						apply(payload).flatMap((applied) -> remember(deliveryId, applied).thenReturn(applied)))
-				: apply(payload);
+				? delivered(deliveryKey, deliveryId).switchIfEmpty(
+						apply(payload, source).flatMap((applied) -> remember(deliveryKey, applied).thenReturn(applied)))
+				: apply(payload, source);
 		return this.transaction.transactional(outcome)
 			// the same webhook-id delivered twice at once: the later one finds the
-			// first's
-			// outcome
+			// first's outcome
 			.onErrorResume(DataIntegrityViolationException.class,
-					(ex) -> (deliveryId != null) ? delivered(deliveryId).switchIfEmpty(Mono.error(ex)) : Mono.error(ex))
+					(ex) -> (deliveryId != null) ? delivered(deliveryKey, deliveryId).switchIfEmpty(Mono.error(ex))
+							: Mono.error(ex))
 			.map((result) -> {
 				Map<String, Object> response = new LinkedHashMap<>();
 				response.put("success", result.success());
@@ -113,7 +107,7 @@ class PrefectWebhookController {
 			});
 	}
 
-	private Mono<Outcome> apply(WebhookPayload payload) {
+	private Mono<Outcome> apply(WebhookPayload payload, WebhookSource source) {
 		return this.db.sql("select count(*) from videos where id = :id")
 			.bind("id", payload.videoId())
 			.map((row) -> row.get(0, Long.class))
@@ -126,23 +120,24 @@ class PrefectWebhookController {
 					return Mono.just(new Outcome(true, payload.describe() + ": not a status change, nothing recorded"));
 				}
 				return this.notifications
-					.append(payload.videoId(), payload.flowName(), payload.status(), payload.error(), null, SOURCE)
+					.append(payload.videoId(), payload.flowName(), payload.status(), payload.error(), null,
+							source.notificationSource())
 					.thenReturn(new Outcome(true, payload.describe() + ": recorded as " + payload.status().wireName()));
 			});
 	}
 
-	private Mono<Outcome> delivered(String deliveryId) {
+	private Mono<Outcome> delivered(String deliveryKey, String deliveryId) {
 		return this.db.sql("select success, message from webhook_deliveries where webhook_id = :id")
-			.bind("id", deliveryId)
+			.bind("id", deliveryKey)
 			.map((row) -> new Outcome(Boolean.TRUE.equals(row.get("success", Boolean.class)),
 					row.get("message", String.class) + " (delivery " + deliveryId + " was received before)"))
 			.one();
 	}
 
-	private Mono<Void> remember(String deliveryId, Outcome outcome) {
+	private Mono<Void> remember(String deliveryKey, Outcome outcome) {
 		return this.db.sql(
 				"insert into webhook_deliveries (webhook_id, success, message, received_at) values (:id, :success, :message, :at)")
-			.bind("id", deliveryId)
+			.bind("id", deliveryKey)
 			.bind("success", outcome.success())
 			.bind("message", outcome.message())
 			.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC))
@@ -152,10 +147,21 @@ class PrefectWebhookController {
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> unauthenticated(StandardWebhooks.WebhookAuthenticationException ex) {
+	ResponseEntity<ProblemDetail> unauthenticated(WebhookAuthenticationException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, ex.getMessage());
 		problem.setTitle("Webhook not authenticated");
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+			.body(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> forbidden(FlowNotAllowedException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, ex.getMessage());
+		problem.setTitle("Flow not allowed for this webhook source");
+		problem.setProperty("source", ex.source());
+		problem.setProperty("flowName", ex.flowName());
+		return ResponseEntity.status(HttpStatus.FORBIDDEN)
 			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
 			.body(problem);
 	}

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -13,7 +14,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Verifies requests signed as <a href="https://www.standardwebhooks.com/">Standard
+ * Reads requests signed as <a href="https://www.standardwebhooks.com/">Standard
  * Webhooks</a> v1: an HMAC-SHA256 of {@code webhook-id.webhook-timestamp.body} with a
  * {@code whsec_} secret, given base64 in {@code webhook-signature} as {@code v1,<sig>}
  * (several, space-separated, while keys rotate), with a timestamp within the tolerance of
@@ -31,58 +32,53 @@ final class StandardWebhooks {
 
 	private static final String ALGORITHM = "HmacSHA256";
 
-	private final List<byte[]> keys;
-
 	private final Duration tolerance;
 
 	private final Clock clock;
 
 	/**
-	 * Creates a verifier.
-	 * @param secrets the accepted secrets, {@code whsec_} and base64 (the prefix may be
-	 * left out); none to accept unsigned requests
+	 * Creates a reader.
 	 * @param tolerance how far a timestamp may be from now
 	 * @param clock the clock
-	 * @throws IllegalArgumentException for a secret that is not base64
 	 */
-	StandardWebhooks(List<String> secrets, Duration tolerance, Clock clock) {
-		this.keys = secrets.stream().map(String::strip).filter((secret) -> !secret.isEmpty()).map((secret) -> {
-			String encoded = secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
-			byte[] key;
-			try {
-				key = Base64.getDecoder().decode(encoded);
-			}
-			catch (IllegalArgumentException ex) {
-				key = new byte[0];
-			}
-			if (key.length == 0) {
-				throw new IllegalArgumentException(
-						"captionflow.gateway.webhooks.secrets: a secret is not whsec_ followed by base64");
-			}
-			return key;
-		}).toList();
+	StandardWebhooks(Duration tolerance, Clock clock) {
 		this.tolerance = tolerance;
 		this.clock = clock;
 	}
 
 	/**
-	 * Whether requests must be signed.
-	 * @return true when a secret is configured
+	 * Decodes a secret.
+	 * @param secret {@code whsec_} and base64 (the prefix may be left out)
+	 * @return the key
+	 * @throws IllegalArgumentException for a secret that is not base64, or empty
 	 */
-	boolean required() {
-		return !this.keys.isEmpty();
+	static byte[] key(String secret) {
+		String stripped = secret.strip();
+		String encoded = stripped.startsWith(SECRET_PREFIX) ? stripped.substring(SECRET_PREFIX.length()) : stripped;
+		byte[] key;
+		try {
+			key = Base64.getDecoder().decode(encoded);
+		}
+		catch (IllegalArgumentException ex) {
+			key = new byte[0];
+		}
+		if (key.length == 0) {
+			throw new IllegalArgumentException("is not whsec_ followed by base64");
+		}
+		return key;
 	}
 
 	/**
-	 * Verifies a request.
+	 * Reads the signature headers of a request.
 	 * @param id the {@code webhook-id} header
 	 * @param timestamp the {@code webhook-timestamp} header, Unix seconds
 	 * @param signatures the {@code webhook-signature} header
 	 * @param body the body as received
-	 * @throws WebhookAuthenticationException when the request is not signed by a
-	 * configured secret or its timestamp is out of tolerance
+	 * @return the request, to check against keys
+	 * @throws WebhookAuthenticationException when a header is missing or the timestamp is
+	 * out of tolerance
 	 */
-	void verify(String id, String timestamp, String signatures, byte[] body) {
+	Signed read(String id, String timestamp, String signatures, byte[] body) {
 		if (id == null || id.isBlank()) {
 			throw new WebhookAuthenticationException("the " + ID + " header is missing");
 		}
@@ -104,28 +100,20 @@ final class StandardWebhooks {
 			throw new WebhookAuthenticationException("the " + TIMESTAMP + " header is " + (now - seconds)
 					+ " s from now, more than the " + this.tolerance.toSeconds() + " s tolerated");
 		}
-		byte[] signed = concat((id + "." + timestamp.strip() + ".").getBytes(StandardCharsets.UTF_8), body);
-		for (byte[] key : this.keys) {
-			byte[] expected = hmac(key, signed);
-			for (String signature : signatures.strip().split(" +")) {
-				int comma = signature.indexOf(',');
-				if (comma < 0 || !"v1".equals(signature.substring(0, comma))) {
-					continue;
-				}
-				byte[] given;
-				try {
-					given = Base64.getDecoder().decode(signature.substring(comma + 1));
-				}
-				catch (IllegalArgumentException ex) {
-					continue;
-				}
-				if (MessageDigest.isEqual(expected, given)) {
-					return;
-				}
+		List<byte[]> given = new ArrayList<>();
+		for (String signature : signatures.strip().split(" +")) {
+			int comma = signature.indexOf(',');
+			if (comma < 0 || !"v1".equals(signature.substring(0, comma))) {
+				continue;
+			}
+			try {
+				given.add(Base64.getDecoder().decode(signature.substring(comma + 1)));
+			}
+			catch (IllegalArgumentException ex) {
+				// not base64: matches no key
 			}
 		}
-		throw new WebhookAuthenticationException(
-				"no v1 signature in the " + SIGNATURE + " header matches the body with a configured secret");
+		return new Signed(concat((id + "." + timestamp.strip() + ".").getBytes(StandardCharsets.UTF_8), body), given);
 	}
 
 	private static byte[] hmac(byte[] key, byte[] content) {
@@ -147,12 +135,33 @@ final class StandardWebhooks {
 	}
 
 	/**
-	 * A webhook request that is not authentic; answered with 401.
+	 * A request whose headers are complete and whose timestamp is within tolerance, not
+	 * yet known to be signed by any key.
 	 */
-	static final class WebhookAuthenticationException extends RuntimeException {
+	static final class Signed {
 
-		WebhookAuthenticationException(String message) {
-			super(message);
+		private final byte[] content;
+
+		private final List<byte[]> signatures;
+
+		private Signed(byte[] content, List<byte[]> signatures) {
+			this.content = content;
+			this.signatures = signatures;
+		}
+
+		/**
+		 * Whether one of the request's v1 signatures is by the key. Every signature is
+		 * compared, each in constant time.
+		 * @param key the key
+		 * @return true when signed with it
+		 */
+		boolean signedWith(byte[] key) {
+			byte[] expected = hmac(key, this.content);
+			boolean signed = false;
+			for (byte[] signature : this.signatures) {
+				signed |= MessageDigest.isEqual(expected, signature);
+			}
+			return signed;
 		}
 
 	}

@@ -21,8 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  * Prefect states map by their type: Scheduled and Pending are {@code queued}, Running is
  * {@code started}, Completed is {@code complete}; Failed, Crashed and Cancelled are
- * {@code error} with the state as the reason (a cancelled run did not complete). Paused
- * and Cancelling change nothing yet: such a webhook is accepted and recorded nowhere.
+ * {@code error} with the state as the reason (a cancelled run did not complete); a type
+ * may come as Prefect's enum prints it ({@code StateType.COMPLETED}). Paused and
+ * Cancelling change nothing yet: such a webhook is accepted and recorded nowhere.
  *
  * @param videoId the video
  * @param flowName the flow or job
@@ -37,6 +38,8 @@ record WebhookPayload(String videoId, String flowName, VideoNotification.Status 
 	private static final int MAX_NAME = 200;
 
 	private static final int MAX_ERROR = 2000;
+
+	private static final String STATE_TYPE_ENUM = "statetype.";
 
 	/** Prefect state names and types, by the state type they belong to. */
 	private static final Map<String, String> PREFECT_STATE_TYPES = Map.ofEntries(Map.entry("scheduled", "SCHEDULED"),
@@ -104,7 +107,7 @@ record WebhookPayload(String videoId, String flowName, VideoNotification.Status 
 		String stateName;
 		String stateMessage = null;
 		if (state.isObject()) {
-			String type = text(state, "type", MAX_NAME, false);
+			String type = withoutEnumName(text(state, "type", MAX_NAME, false));
 			stateName = (type != null) ? type : text(state, "name", MAX_NAME, false);
 			String name = text(state, "name", MAX_NAME, false);
 			stateMessage = text(state, "message", MAX_ERROR, false);
@@ -113,7 +116,7 @@ record WebhookPayload(String videoId, String flowName, VideoNotification.Status 
 			}
 		}
 		else if (state.isString()) {
-			stateName = state.asString();
+			stateName = withoutEnumName(state.asString());
 		}
 		else {
 			stateName = null;
@@ -164,6 +167,15 @@ record WebhookPayload(String videoId, String flowName, VideoNotification.Status 
 			throw new InvalidRequestException(field, lines ? PlainText.LINES_MESSAGE : PlainText.SINGLE_LINE_MESSAGE);
 		}
 		return text;
+	}
+
+	/**
+	 * A state type as Prefect's enum prints it, {@code StateType.COMPLETED}, as the type:
+	 * what a template's bare {@code {{ flow_run.state.type }}} renders.
+	 */
+	private static String withoutEnumName(String type) {
+		return (type != null && type.regionMatches(true, 0, STATE_TYPE_ENUM, 0, STATE_TYPE_ENUM.length()))
+				? type.substring(STATE_TYPE_ENUM.length()) : type;
 	}
 
 	private static String truncate(String text, int maxLength) {

@@ -1,5 +1,6 @@
 /**
- * Webhooks from external systems (an orchestrator, a CI job, a script): job statuses
- * appended to the notification log and pushed like the pipeline's own.
+ * Webhooks from external systems (an orchestrator, a CI job, a script), each a source
+ * with its own credential and flows: job statuses appended to the notification log and
+ * pushed like the pipeline's own.
  */
 package io.captionflow.gateway.webhook;

@@ -112,7 +112,7 @@ class EventStreamIntegrationTests {
 		assertThat(record.get("videoId").asString()).isEqualTo("v1");
 		assertThat(record.get("flowName").asString()).isEqualTo("nightly-import");
 		assertThat(record.get("status").asString()).isEqualTo("complete");
-		assertThat(record.get("source").asString()).isEqualTo("webhook:prefect");
+		assertThat(record.get("source").asString()).isEqualTo("webhook:unsigned");
 		assertThat(record.has("timestamp")).isTrue();
 		assertThat(client.raw()).contains("id:" + event.id() + "\nevent:video-stats-updated\ndata:{", ":connected\n",
 				"retry:1000\n");

@@ -35,11 +35,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Webhooks signed as Standard Webhooks v1 by the reference library: accepted with either
- * of two configured secrets, refused (401) when unsigned, signed with another secret or
- * out of the 300 s tolerance either way; a redelivered webhook-id answers with the first
- * outcome; bad bodies get a problem naming the field; Prefect automation states map
- * precisely; nothing is stored on any refusal.
+ * Webhooks signed as Standard Webhooks v1 by the reference library, with the secrets of
+ * {@code captionflow.gateway.webhooks.secrets} (the source {@code default}, every flow):
+ * accepted with either of two configured secrets, refused (401) when unsigned, signed
+ * with another secret or out of the 300 s tolerance either way; a redelivered webhook-id
+ * answers with the first outcome; bad bodies get a problem naming the field; Prefect
+ * automation states map precisely; nothing is stored on any refusal.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=api-gateway",
@@ -107,7 +108,7 @@ class WebhookIntegrationTests {
 				+ new Webhook(NEW_SECRET).sign(id, now, body);
 		post(body, new String[] { id, Long.toString(now), both }).expectStatus().isOk();
 		assertThat(count("flow_notifications")).isEqualTo(this.notificationsBefore + 3);
-		assertThat(count("flow_notifications where source = 'webhook:prefect' and video_id = 'w1'"))
+		assertThat(count("flow_notifications where source = 'webhook:default' and video_id = 'w1'"))
 			.isGreaterThanOrEqualTo(3);
 	}
 
@@ -147,7 +148,7 @@ class WebhookIntegrationTests {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
 			.jsonPath("$.detail")
-			.isEqualTo("the webhook-id header is missing");
+			.value((detail) -> assertThat(detail.toString()).startsWith("a credential is required"));
 		post(body, signed(UNKNOWN_SECRET, body, Instant.now())).expectStatus()
 			.isUnauthorized()
 			.expectBody()
@@ -212,6 +213,8 @@ class WebhookIntegrationTests {
 		assertPrefect("\"Running\"", "started", null);
 		assertPrefect("\"Completed\"", "complete", null);
 		assertPrefect("\"COMPLETED\"", "complete", null);
+		assertPrefect("{\"type\":\"StateType.COMPLETED\",\"name\":\"Completed\"}", "complete", null);
+		assertPrefect("{\"type\":\"StateType.FAILED\",\"name\":\"Failed\"}", "error", "Prefect flow run run-1 failed");
 		assertPrefect("\"Late\"", "queued", null);
 		assertPrefect("\"Cancelled\"", "error", "Prefect flow run run-1 cancelled");
 		assertPrefect("{\"type\":\"CRASHED\",\"name\":\"Crashed\",\"message\":\"worker lost\"}", "error",
