@@ -1,8 +1,26 @@
 // The gateway's API, as the pages use it.
 
+const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+
+/** The CSRF token the gateway sets in a cookie when the pages sign in; sent back in a header. */
+function csrfHeaders(method) {
+  if (SAFE_METHODS.includes((method ?? 'GET').toUpperCase())) return {};
+  const cookie = document.cookie.split('; ').find(c => c.startsWith('XSRF-TOKEN='));
+  return cookie ? { 'X-XSRF-TOKEN': decodeURIComponent(cookie.substring('XSRF-TOKEN='.length)) } : {};
+}
+
+/** A request of the page; a session that has ended reloads the page, which signs in again. */
+async function call(url, options = {}) {
+  const response = await fetch(url, { ...options, headers: { ...(options.headers ?? {}), ...csrfHeaders(options.method) } });
+  if (response.status === 401 && response.headers.get('X-CaptionFlow-Login')) {
+    location.reload();
+  }
+  return response;
+}
+
 /** Fetches JSON; a refusal throws an Error with the server's explanation. */
 export async function json(url, options = {}) {
-  const response = await fetch(url, options);
+  const response = await call(url, options);
   const body = response.status === 204 ? null : await response.json();
   if (!response.ok) {
     const detail = body && (body.detail || body.errors?.map(e => `${e.field}: ${e.message}`).join('; '));
@@ -21,7 +39,7 @@ const statsCache = new Map();
 export async function videoStats(videoId) {
   const cached = statsCache.get(videoId);
   const headers = cached ? { 'If-None-Match': cached.etag } : {};
-  const response = await fetch(`/api/videos/${encodeURIComponent(videoId)}/stats`, { headers, cache: 'no-store' });
+  const response = await call(`/api/videos/${encodeURIComponent(videoId)}/stats`, { headers, cache: 'no-store' });
   if (response.status === 304 && cached) return cached.stats;
   if (!response.ok) throw new Error(`stats of ${videoId}: ${response.status}`);
   const stats = await response.json();

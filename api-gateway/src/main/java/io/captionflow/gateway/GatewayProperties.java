@@ -26,13 +26,15 @@ import org.springframework.util.unit.DataSize;
  * @param sse how Server-Sent Event streams behave
  * @param notifications how the notification log is numbered, kept and pruned
  * @param webhooks how incoming webhooks are authenticated
+ * @param security who may call the API and open the pages
  */
 @ConfigurationProperties("captionflow.gateway")
 public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("./data/media") Path mediaRoot,
 		@DefaultValue("true") boolean importManifests, @DefaultValue("6") int topicPartitions,
 		@DefaultValue("64KB") DataSize maxRequestBody, @DefaultValue Limits limits,
 		@DefaultValue("30s") Duration applyTimeout, @DefaultValue Outbox outbox, @DefaultValue Sse sse,
-		@DefaultValue Sweep sweep, @DefaultValue Notifications notifications, @DefaultValue Webhooks webhooks) {
+		@DefaultValue Sweep sweep, @DefaultValue Notifications notifications, @DefaultValue Webhooks webhooks,
+		@DefaultValue Security security) {
 
 	/**
 	 * Bounds on the work one video or one caption may cause. The workers check the same
@@ -152,6 +154,56 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 */
 	public record Webhooks(@DefaultValue List<String> secrets, @DefaultValue("300s") Duration tolerance,
 			@DefaultValue("24h") Duration deliveryRetention) {
+	}
+
+	/**
+	 * Who may call the API and open the pages.
+	 *
+	 * @param mode {@code none}: no authentication, allowed only while the gateway binds a
+	 * loopback address ({@code server.address}); {@code oauth2}: API clients send bearer
+	 * JWTs of the configured issuer and the pages sign in with OAuth2 login
+	 * @param scopes the scope (or role) names that grant each permission
+	 * @param rolesClaim a claim of the access token (API clients) or ID token (pages)
+	 * holding role names that grant permissions like scopes do, a dotted path into nested
+	 * claims ({@code realm_access.roles} for Keycloak, {@code roles} for Entra ID); empty
+	 * for scopes only
+	 * @param allowedHosts the host names requests may be addressed to ({@code Host}),
+	 * against DNS rebinding; empty means the loopback names on a loopback bind, and any
+	 * name on another bind
+	 * @param allowedOrigins origins besides the gateway's own whose browsers may call it
+	 * ({@code Origin}, e.g. {@code https://captions.example.com}); a request from any
+	 * other origin is refused
+	 */
+	public record Security(@DefaultValue("none") SecurityMode mode, @DefaultValue Scopes scopes, String rolesClaim,
+			@DefaultValue List<String> allowedHosts, @DefaultValue List<String> allowedOrigins) {
+
+		/**
+		 * The scope or role names that grant each permission. Annotating and
+		 * administering each include reading.
+		 *
+		 * @param read videos, captions, stats, media, the event stream and the
+		 * notification log
+		 * @param annotate create, save and delete captions and their text
+		 * @param admin register and change videos, and the actuator beyond health
+		 */
+		public record Scopes(@DefaultValue("captionflow.read") String read,
+				@DefaultValue("captionflow.annotate") String annotate,
+				@DefaultValue("captionflow.admin") String admin) {
+		}
+
+	}
+
+	/**
+	 * How the gateway authenticates its callers.
+	 */
+	public enum SecurityMode {
+
+		/** Nobody is authenticated: for a gateway on a loopback address only. */
+		NONE,
+
+		/** Bearer JWTs for API clients, OAuth2 login for the pages. */
+		OAUTH2
+
 	}
 
 }

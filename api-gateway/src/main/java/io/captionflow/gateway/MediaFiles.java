@@ -75,22 +75,46 @@ public class MediaFiles {
 	}
 
 	/**
-	 * The file at a location relative to the media root, as a response whose content type
-	 * follows the file's name; revalidated on each use, since a file may be rewritten
-	 * under the same name.
+	 * The file at a location relative to the media root, as a response of the given kind;
+	 * revalidated on each use, since a file may be rewritten under the same name.
 	 * @param location the file's location relative to the media root
+	 * @param kind what the file holds: its content type is always one of that kind,
+	 * whatever its name, so a file named {@code .html} is never served as a page
 	 * @return the response, or empty when the location leaves the media root or holds no
 	 * regular file
 	 */
-	public Mono<ResponseEntity<Resource>> serve(String location) {
+	public Mono<ResponseEntity<Resource>> serve(String location, Kind kind) {
 		return Mono.fromCallable(() -> resolveExisting(location))
 			.subscribeOn(Schedulers.boundedElastic())
 			.flatMap(Mono::justOrEmpty)
 			.map((file) -> ResponseEntity.ok()
-				.contentType(MediaTypeFactory.getMediaType(file.getFileName().toString())
-					.orElse(MediaType.APPLICATION_OCTET_STREAM))
+				.contentType(kind.contentType(file.getFileName().toString()))
 				.cacheControl(CacheControl.noCache())
 				.body(new FileSystemResource(file)));
 	}
+
+	/**
+	 * What a served file holds.
+	 */
+	public enum Kind {
+
+		/** A video: a {@code video/*} type by its name, else {@code video/mp4}. */
+		VIDEO,
+
+		/** A median image, which the workers write as PNG. */
+		PNG;
+
+		MediaType contentType(String fileName) {
+			if (this == PNG) {
+				return MediaType.IMAGE_PNG;
+			}
+			return MediaTypeFactory.getMediaType(fileName)
+				.filter((type) -> "video".equals(type.getType()))
+				.orElse(VIDEO_MP4);
+		}
+
+	}
+
+	private static final MediaType VIDEO_MP4 = MediaType.parseMediaType("video/mp4");
 
 }

@@ -99,7 +99,7 @@ class CaptionController {
 	@GetMapping("/{captionId}/image")
 	Mono<ResponseEntity<Resource>> image(@PathVariable String videoId, @PathVariable long captionId) {
 		return this.captions.findImage(videoId, captionId)
-			.flatMap(this.media::serve)
+			.flatMap((image) -> this.media.serve(image, MediaFiles.Kind.PNG))
 			.switchIfEmpty(Mono.error(() -> new NotFoundException(
 					"caption " + captionId + " of video '" + videoId + "' has no median image yet")));
 	}

@@ -128,7 +128,7 @@ class VideoController {
 	 */
 	@GetMapping("/{videoId}/media")
 	Mono<ResponseEntity<Resource>> media(@PathVariable String videoId) {
-		return find(videoId).flatMap((video) -> this.media.serve(video.media()))
+		return find(videoId).flatMap((video) -> this.media.serve(video.media(), MediaFiles.Kind.VIDEO))
 			.switchIfEmpty(
 					Mono.error(() -> new NotFoundException("the media file of video '" + videoId + "' is gone")));
 	}
