@@ -8,10 +8,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,9 +50,12 @@ class TestAuthorizationServerIntegrationTests {
 
 	@Test
 	void aClientCredentialsTokenCarriesItsClientsScopesAndVerifiesAgainstTheJwks() {
-		// discovery, issuer check, JWK Set and signature: as the gateway's resource
-		// server
-		JwtDecoder decoder = JwtDecoders.fromIssuerLocation(issuer.issuerUri());
+		// discovery, issuer check, JWK Set and signature, as a resource server does; on
+		// the JDK's HttpClient: with HttpURLConnection, the default, this JVM's first
+		// request to the issuer was now and then read-timed-out at once
+		JwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer.issuerUri())
+			.restOperations(new RestTemplate(new JdkClientHttpRequestFactory()))
+			.build();
 		Jwt reader = decoder.decode(issuer.accessToken(ApiClient.READER));
 		assertThat(reader.getIssuer()).hasToString(issuer.issuerUri());
 		assertThat(reader.getSubject()).isEqualTo("reader");
