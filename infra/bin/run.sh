@@ -6,6 +6,8 @@
 # log appended to. Ctrl-C (or SIGTERM) stops every process this script started, the applications
 # first, and restarts nothing.
 set -euo pipefail
+# everything make run writes (the broker's log, the database, media, logs) is for this user alone
+umask 077
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 started=$(date +%s%N)

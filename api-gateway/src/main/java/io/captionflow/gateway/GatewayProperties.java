@@ -27,6 +27,9 @@ import org.springframework.util.unit.DataSize;
  * @param notifications how the notification log is numbered, kept and pruned
  * @param webhooks how incoming webhooks are authenticated
  * @param security who may call the API and open the pages
+ * @param admission how much one client, and all of them together, may ask of this
+ * instance: event streams, writes, replays from the log, and the time a connection may
+ * take to send its request
  */
 @ConfigurationProperties("captionflow.gateway")
 public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("./data/media") Path mediaRoot,
@@ -34,7 +37,7 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 		@DefaultValue("64KB") DataSize maxRequestBody, @DefaultValue Limits limits,
 		@DefaultValue("30s") Duration applyTimeout, @DefaultValue Outbox outbox, @DefaultValue Sse sse,
 		@DefaultValue Sweep sweep, @DefaultValue Notifications notifications, @DefaultValue Webhooks webhooks,
-		@DefaultValue Security security) {
+		@DefaultValue Security security, @DefaultValue Admission admission) {
 
 	/**
 	 * Bounds on the work one video or one caption may cause. The workers check the same
@@ -154,6 +157,107 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 */
 	public record Webhooks(@DefaultValue List<String> secrets, @DefaultValue("300s") Duration tolerance,
 			@DefaultValue("24h") Duration deliveryRetention) {
+	}
+
+	/**
+	 * Abuse limits. A refused request is answered with 429 (this client asked too much)
+	 * or 503 (the instance is full), a {@code Retry-After} header and a problem body,
+	 * before any work is done for it. Clients are told apart by their address as the
+	 * server sees it ({@code server.forward-headers-strategy} makes that the
+	 * {@code X-Forwarded-For} address behind a trusted proxy); an IPv6 client by its /64
+	 * prefix, which one host usually holds whole.
+	 *
+	 * @param streams how many event streams are held at once
+	 * @param writes the rate of writes (POST, PUT, PATCH, DELETE under {@code /api/}) per
+	 * client address
+	 * @param webhooks the rate of requests to {@code /api/webhooks/**} per client
+	 * address, a bucket apart from the writes'
+	 * @param replays how many reconnecting clients are replayed from the notification log
+	 * at once, and how far back
+	 * @param timeouts how long the server waits for a connection's request
+	 */
+	public record Admission(@DefaultValue Streams streams, @DefaultValue Rate writes, @DefaultValue Rate webhooks,
+			@DefaultValue Replays replays, @DefaultValue Timeouts timeouts) {
+
+	}
+
+	/**
+	 * Concurrent Server-Sent Event streams.
+	 *
+	 * @param maxTotal the most streams this instance holds; by default this process's
+	 * open-file limit less {@code fileReserve} (each stream holds a socket)
+	 * @param fileReserve the open files kept, by default, for everything but streams:
+	 * jars, the database, Kafka, media and API requests
+	 * @param maxPerAddress the most streams one client address holds: a browser holds one
+	 * (its tabs share it), so an office behind one NAT address stays well under it, while
+	 * one client cannot take more than a small part of {@code maxTotal}
+	 * @param retryAfter the {@code Retry-After} of a refused stream
+	 */
+	public record Streams(Integer maxTotal, @DefaultValue("1000") int fileReserve,
+			@DefaultValue("200") int maxPerAddress, @DefaultValue("10s") Duration retryAfter) {
+
+		/**
+		 * The most streams in total.
+		 * @param openFileLimit this process's open-file limit, or a negative number when
+		 * it is unknown
+		 * @return {@code maxTotal} when set, else the limit less the reserve (at least
+		 * one), else 10,000
+		 */
+		public int maxTotal(long openFileLimit) {
+			if (this.maxTotal != null) {
+				return this.maxTotal;
+			}
+			if (openFileLimit < 0) {
+				return 10_000;
+			}
+			return (int) Math.max(1, Math.min(Integer.MAX_VALUE, openFileLimit - this.fileReserve));
+		}
+
+	}
+
+	/**
+	 * A token bucket per client address: {@code burst} requests at once, then
+	 * {@code perSecond} a second. The defaults, 100 a second and 500 at once, are far
+	 * above what an office of annotators (or an orchestrator's webhooks) behind one
+	 * address sends, and bound what one client can make the database and Kafka do.
+	 *
+	 * @param perSecond requests a second, sustained
+	 * @param burst requests at once, after a quiet spell
+	 * @param maxAddresses the most client addresses remembered; beyond it the one heard
+	 * from least recently is forgotten (an address quiet long enough to have a full
+	 * bucket again is forgotten anyway)
+	 */
+	public record Rate(@DefaultValue("100") double perSecond, @DefaultValue("500") int burst,
+			@DefaultValue("100000") int maxAddresses) {
+	}
+
+	/**
+	 * Replays from the notification log, for reconnecting clients further behind than the
+	 * in-memory replay buffer.
+	 *
+	 * @param maxConcurrent the most replays reading the log at once; a client beyond them
+	 * is refused with 503 (each replay holds a database connection while it reads a page,
+	 * and the application's requests need the others)
+	 * @param maxLength the most notifications a client may be behind to be replayed; one
+	 * further behind gets the {@code reset} event (fetch everything again) instead of a
+	 * scan of the log
+	 * @param retryAfter the {@code Retry-After} of a refused replay
+	 */
+	public record Replays(@DefaultValue("4") int maxConcurrent, @DefaultValue("20000") long maxLength,
+			@DefaultValue("5s") Duration retryAfter) {
+	}
+
+	/**
+	 * HTTP server timeouts.
+	 *
+	 * @param headerRead the longest a connection may take to send a request's line and
+	 * headers, from when it opens or from the first bytes of a next request; past it the
+	 * connection is closed, however slowly bytes trickle in
+	 * @param idle the longest a keep-alive connection may sit with no request and nothing
+	 * read or written; an open event stream is a request in progress, never idle. Zero
+	 * turns either off.
+	 */
+	public record Timeouts(@DefaultValue("20s") Duration headerRead, @DefaultValue("60s") Duration idle) {
 	}
 
 	/**

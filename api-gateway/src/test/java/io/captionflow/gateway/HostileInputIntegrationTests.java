@@ -126,7 +126,13 @@ class HostileInputIntegrationTests {
 		List<String> arguments = new ArrayList<>(
 				List.of("--server.port=0", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
 						"--captionflow.gateway.media-root=" + media, "--captionflow.gateway.data-dir=" + workDir,
-						"--captionflow.gateway.outbox.poll-interval=200ms"));
+						"--captionflow.gateway.outbox.poll-interval=200ms",
+						// the suite fires thousands of writes from one address as fast as
+						// it can: not what the rate limit is tested on
+						"--captionflow.gateway.admission.writes.per-second=1000000",
+						"--captionflow.gateway.admission.writes.burst=1000000",
+						"--captionflow.gateway.admission.webhooks.per-second=1000000",
+						"--captionflow.gateway.admission.webhooks.burst=1000000"));
 		TestDatabase.properties(workDir).forEach((name, value) -> arguments.add("--" + name + "=" + value));
 		gateway = GatewayApplication.create().run(arguments.toArray(String[]::new));
 		base = "http://localhost:" + gateway.getEnvironment().getProperty("local.server.port");

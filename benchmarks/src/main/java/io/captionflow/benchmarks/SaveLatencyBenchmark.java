@@ -91,7 +91,11 @@ public final class SaveLatencyBenchmark {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0",
 				"--spring.kafka.bootstrap-servers=" + bootstrap,
 				"--captionflow.gateway.data-dir=" + work.resolve("data"), "--captionflow.gateway.media-root=" + media,
-				"--spring.main.banner-mode=off", "--logging.level.root=warn"));
+				"--spring.main.banner-mode=off", "--logging.level.root=warn",
+				// up to 50 clients on one address save as fast as they can: capacity, not
+				// the rate limit, is measured
+				"--captionflow.gateway.admission.writes.per-second=1000000",
+				"--captionflow.gateway.admission.writes.burst=1000000"));
 		String database = "H2 file (default)";
 		if (postgres != null) {
 			String name = "captionflow_bench_" + UUID.randomUUID().toString().replace("-", "");
@@ -99,10 +103,10 @@ public final class SaveLatencyBenchmark {
 					"captionflow", "captionflow"); Statement statement = connection.createStatement()) {
 				statement.execute("create database " + name);
 			}
-			arguments.addAll(List.of("--spring.profiles.active=postgres",
+			arguments.addAll(List.of("--spring.profiles.active=postgres,local",
 					"--spring.r2dbc.url=r2dbc:postgresql://" + postgres + "/" + name,
 					"--spring.flyway.url=jdbc:postgresql://" + postgres + "/" + name));
-			database = "PostgreSQL at " + postgres + " (postgres profile)";
+			database = "PostgreSQL at " + postgres + " (postgres and local profiles)";
 		}
 		try (ConfigurableApplicationContext gateway = GatewayApplication.create()
 			.run(arguments.toArray(String[]::new))) {

@@ -93,7 +93,13 @@ public final class SseBroadcastBenchmark {
 				"--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
 				"--captionflow.gateway.data-dir=" + work.resolve("data"), "--captionflow.gateway.media-root=" + media,
 				"--spring.main.banner-mode=off", "--logging.level.root=warn",
-				"--management.endpoints.web.exposure.include=health,metrics")
+				"--management.endpoints.web.exposure.include=health,metrics",
+				// every connection comes from this one address, up to the open-file
+				// limit: the caps must let them all in
+				"--captionflow.gateway.admission.streams.max-total=" + (connections + 100),
+				"--captionflow.gateway.admission.streams.max-per-address=" + (connections + 100),
+				"--captionflow.gateway.admission.webhooks.per-second=1000000",
+				"--captionflow.gateway.admission.webhooks.burst=1000000")
 			.redirectErrorStream(true)
 			.redirectOutput(work.resolve("gateway.log").toFile())
 			.start();

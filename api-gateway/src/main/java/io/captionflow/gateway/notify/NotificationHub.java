@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,10 +21,14 @@ import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.RecordFailedException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
@@ -49,6 +54,11 @@ import org.springframework.stereotype.Component;
  * Each subscriber has a bounded buffer; one that falls further behind is disconnected, so
  * a slow client never holds up the others. It reconnects and resumes after its last event
  * id.
+ * <p>
+ * Replays from the log are bounded: at most {@code admission.replays.max-concurrent} run
+ * at once (a client that would need one more is refused before its stream starts), and a
+ * client more than {@code admission.replays.max-length} notifications behind gets the
+ * {@code reset} event instead of a scan of the log.
  */
 @Component
 public class NotificationHub implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
@@ -68,6 +78,15 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	private final GatewayProperties.Sse sse;
 
 	private final GatewayProperties.Notifications settings;
+
+	private final GatewayProperties.Replays replays;
+
+	/** Replays from the log that may still start now. */
+	private final Semaphore replayPermits;
+
+	private final Counter replaysRefused;
+
+	private final Counter replaysReset;
 
 	private final Object lock = new Object();
 
@@ -94,10 +113,24 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 	private ScheduledExecutorService executor;
 
-	NotificationHub(NotificationReader reader, GatewayProperties properties) {
+	NotificationHub(NotificationReader reader, GatewayProperties properties, MeterRegistry meters) {
 		this.reader = reader;
 		this.sse = properties.sse();
 		this.settings = properties.notifications();
+		this.replays = properties.admission().replays();
+		this.replayPermits = new Semaphore(Math.max(0, this.replays.maxConcurrent()));
+		this.replaysRefused = Counter.builder("captionflow.sse.rejected")
+			.description("Event streams refused before they started")
+			.tag("reason", "replays")
+			.register(meters);
+		this.replaysReset = Counter.builder("captionflow.sse.replays.reset")
+			.description("Reconnecting clients sent reset for being more than max-length behind")
+			.register(meters);
+		Gauge
+			.builder("captionflow.sse.replays.active", this,
+					(hub) -> hub.replays.maxConcurrent() - hub.replayPermits.availablePermits())
+			.description("Replays from the notification log running now")
+			.register(meters);
 	}
 
 	@Override
@@ -219,24 +252,43 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * client
 	 * @param videoIds the videos to follow; all when empty
 	 * @param client the client's connection
-	 * @return the events, without the connect comment
+	 * @return the events, without the connect comment; or a {@link ReplaysBusyException}
+	 * when the client would be replayed from the log and the most replays allowed are
+	 * running
 	 */
-	Flux<byte[]> subscribe(Long lastEventId, Set<String> videoIds, Client client) {
+	Mono<Flux<byte[]>> subscribe(Long lastEventId, Set<String> videoIds, Client client) {
 		if (this.closing) {
-			return Flux.empty();
+			return Mono.just(Flux.empty());
+		}
+		if (lastEventId == null) {
+			return Mono.just(register(-1, 0, videoIds, client, null));
 		}
 		long known;
+		boolean inMemory;
 		synchronized (this.lock) {
 			known = this.head;
+			inMemory = lastEventId >= this.head - this.recent.size();
 		}
-		if (lastEventId != null && lastEventId > known) {
+		if (lastEventId > known) {
 			// ahead of this instance (it came from another one) or unknown to the log
 			return this.reader.span()
-				.flatMapMany(
-						(span) -> (lastEventId <= span.newest()) ? register(lastEventId, lastEventId, videoIds, client)
-								: reset(lastEventId, span, videoIds, client));
+				.map((span) -> (lastEventId <= span.newest())
+						? register(lastEventId, lastEventId, videoIds, client, null)
+						: reset(lastEventId, span, videoIds, client));
 		}
-		return register((lastEventId != null) ? lastEventId : -1, 0, videoIds, client);
+		if (inMemory || tooFarBehind(lastEventId, known)) {
+			return Mono.just(register(lastEventId, 0, videoIds, client, null));
+		}
+		ReplayPermit permit = ReplayPermit.take(this.replayPermits);
+		if (permit == null) {
+			this.replaysRefused.increment();
+			return Mono.error(new ReplaysBusyException(this.replays.maxConcurrent()));
+		}
+		return Mono.just(register(lastEventId, 0, videoIds, client, permit));
+	}
+
+	private boolean tooFarBehind(long after, long upTo) {
+		return upTo - after > this.replays.maxLength();
 	}
 
 	private Flux<byte[]> reset(long lastEventId, NotificationReader.Span span, Set<String> videoIds, Client client) {
@@ -253,9 +305,11 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * @param skipUpTo pass on nothing up to this id
 	 * @param videoIds the videos
 	 * @param client the client's connection
+	 * @param permit the permit of a replay from the log taken for it, or null
 	 * @return the stream
 	 */
-	private Flux<byte[]> register(long replayAfter, long skipUpTo, Set<String> videoIds, Client client) {
+	private Flux<byte[]> register(long replayAfter, long skipUpTo, Set<String> videoIds, Client client,
+			ReplayPermit permit) {
 		return Flux.defer(() -> {
 			Subscriber subscriber = new Subscriber(videoIds, skipUpTo, client);
 			List<byte[]> replay = null;
@@ -272,14 +326,29 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 				}
 			}
 			Flux<byte[]> missed;
+			ReplayPermit reading = null;
 			if (replayAfter < 0) {
 				missed = Flux.empty();
 			}
 			else if (replay != null) {
 				missed = Flux.fromIterable(replay);
 			}
-			else {
+			else if (tooFarBehind(replayAfter, at)) {
 				missed = fromLog(replayAfter, at, videoIds);
+			}
+			else {
+				reading = (permit != null) ? permit : ReplayPermit.take(this.replayPermits);
+				if (reading == null) {
+					// the client fell out of the replay buffer since it was admitted, and
+					// the replays are busy: end the stream; it reconnects after the
+					// retry delay
+					remove(subscriber);
+					return Flux.empty();
+				}
+				missed = fromLog(replayAfter, at, videoIds).doFinally(reading::release);
+			}
+			if (permit != null && permit != reading) {
+				permit.release();
 			}
 			return subscriber.live(missed);
 		});
@@ -292,6 +361,10 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	private Flux<byte[]> fromLog(long after, long upTo, Set<String> videoIds) {
 		return this.reader.span().flatMapMany((span) -> {
 			if (after < span.oldest() - 1) {
+				return Flux.just(resetEvent(after, span, upTo));
+			}
+			if (tooFarBehind(after, upTo)) {
+				this.replaysReset.increment();
 				return Flux.just(resetEvent(after, span, upTo));
 			}
 			int batch = this.settings.batchSize();
@@ -548,6 +621,48 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 				events = Flux.merge(events, this.cut.asMono());
 			}
 			return events.doFinally((signal) -> remove(this));
+		}
+
+	}
+
+	/**
+	 * A permit to replay from the log, released once however often it is released.
+	 */
+	private static final class ReplayPermit {
+
+		private final Semaphore permits;
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		private ReplayPermit(Semaphore permits) {
+			this.permits = permits;
+		}
+
+		static ReplayPermit take(Semaphore permits) {
+			return permits.tryAcquire() ? new ReplayPermit(permits) : null;
+		}
+
+		void release(SignalType signal) {
+			release();
+		}
+
+		void release() {
+			if (this.released.compareAndSet(false, true)) {
+				this.permits.release();
+			}
+		}
+
+	}
+
+	/**
+	 * A client that would be replayed from the log while the most replays allowed are
+	 * running.
+	 */
+	static final class ReplaysBusyException extends RuntimeException {
+
+		ReplaysBusyException(int running) {
+			super(running + " clients are being replayed from the notification log, the most at once", null, false,
+					false);
 		}
 
 	}

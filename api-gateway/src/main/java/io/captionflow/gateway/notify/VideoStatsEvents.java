@@ -8,12 +8,14 @@ import java.util.concurrent.Executor;
 
 import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
+import io.captionflow.gateway.Refusal;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerResponse;
 
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.AbstractServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The Server-Sent Events stream browsers listen on: one {@code video-stats-updated} event
@@ -29,7 +32,10 @@ import org.springframework.web.bind.annotation.RestController;
  * the {@code retry:} delay; a heartbeat comment keeps proxies from closing an idle
  * stream. A client that sends {@code Last-Event-ID} (or {@code lastEventId}, for clients
  * that cannot set headers) first gets every notification after that id, then the live
- * ones, or a {@code reset} event when the log no longer holds them.
+ * ones, or a {@code reset} event when the log no longer holds them or they are more than
+ * {@code admission.replays.max-length}; a client that would be replayed from the log
+ * while {@code admission.replays.max-concurrent} replays run is refused with 503 and
+ * {@code Retry-After}.
  */
 @RestController
 class VideoStatsEvents {
@@ -38,30 +44,37 @@ class VideoStatsEvents {
 
 	private final GatewayProperties.Sse settings;
 
+	private final GatewayProperties.Replays replays;
+
 	VideoStatsEvents(NotificationHub hub, GatewayProperties properties) {
 		this.hub = hub;
 		this.settings = properties.sse();
+		this.replays = properties.admission().replays();
 	}
 
 	@GetMapping(path = "/api/events/video-stats", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Mono<Void> videoStats(@RequestParam(name = "videoId", required = false) List<String> videoIds,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
-			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
-			ServerHttpResponse response) {
+			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam, ServerWebExchange exchange) {
 		Long lastEventId = lastEventId((lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParam,
 				(lastEventIdHeader != null) ? "Last-Event-ID" : "lastEventId");
-		response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
-		response.getHeaders().setCacheControl("no-cache");
-		response.getHeaders().set("X-Accel-Buffering", "no");
+		ServerHttpResponse response = exchange.getResponse();
 		Set<String> wanted = (videoIds != null) ? Set.copyOf(videoIds) : Set.of();
 		byte[] hello = (":connected\nretry:" + this.settings.retry().toMillis() + "\n\n")
 			.getBytes(StandardCharsets.UTF_8);
 		DataBufferFactory buffers = response.bufferFactory();
-		// the frames are encoded once per notification, not once per client: each
-		// client's buffer wraps the same bytes
-		return response.writeWith(Flux.just(hello)
-			.concatWith(this.hub.subscribe(lastEventId, wanted, client(response)))
-			.map(buffers::wrap));
+		return this.hub.subscribe(lastEventId, wanted, client(response)).flatMap((events) -> {
+			response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
+			response.getHeaders().setCacheControl("no-cache");
+			response.getHeaders().set("X-Accel-Buffering", "no");
+			// the frames are encoded once per notification, not once per client: each
+			// client's buffer wraps the same bytes
+			return response.writeWith(Flux.just(hello).concatWith(events).map(buffers::wrap));
+		})
+			.onErrorResume(NotificationHub.ReplaysBusyException.class,
+					(ex) -> new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "Too many replays", ex.getMessage(),
+							this.replays.retryAfter())
+						.write(exchange));
 	}
 
 	@GetMapping("/api/events/clients")

@@ -21,13 +21,13 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcReactiveOAuth2UserService;
+import org.springframework.security.oauth2.client.oidc.web.server.logout.OidcClientInitiatedServerLogoutSuccessHandler;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.userinfo.ReactiveOAuth2UserService;
@@ -43,6 +43,7 @@ import org.springframework.security.web.server.authentication.RedirectServerAuth
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.security.web.server.csrf.CsrfWebFilter;
@@ -198,7 +199,11 @@ class AccessConfiguration {
 					login);
 			requests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
 			http.oauth2Login((oauth2) -> oauth2.authorizationRequestResolver(requests));
-			http.logout(Customizer.withDefaults());
+			// POST /logout ends the session here and, where the issuer offers it, there
+			OidcClientInitiatedServerLogoutSuccessHandler loggedOut = new OidcClientInitiatedServerLogoutSuccessHandler(
+					login);
+			loggedOut.setPostLogoutRedirectUri("{baseUrl}/");
+			http.logout((logout) -> logout.logoutSuccessHandler(loggedOut));
 		}
 		else {
 			http.logout(ServerHttpSecurity.LogoutSpec::disable);
@@ -206,6 +211,26 @@ class AccessConfiguration {
 		return http.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.build();
+	}
+
+	/**
+	 * The data folder made owner-only before the database opens; static, so that it does
+	 * not make this configuration early.
+	 */
+	@Bean
+	static PrivateDataDirectory privateDataDirectory() {
+		return new PrivateDataDirectory();
+	}
+
+	/**
+	 * A URL the security layer's firewall refuses (a {@code //}, an encoded slash or dot
+	 * segment, a header value with control characters) gets a problem body as any other
+	 * refusal.
+	 */
+	@Bean
+	ServerExchangeRejectedHandler rejectedUrls() {
+		return (exchange, ex) -> this.problems.write(exchange, HttpStatus.BAD_REQUEST, "Invalid request",
+				ex.getMessage());
 	}
 
 	/**
@@ -327,14 +352,15 @@ class AccessConfiguration {
 	}
 
 	/**
-	 * Sets the CSRF cookie on every response of the session: the token is made only when
-	 * something asks for it, and the pages read it from the cookie before their first
-	 * write.
+	 * Sets the CSRF cookie on every response but those to bearer tokens: the token is
+	 * made only when something asks for it, and the pages read it from the cookie before
+	 * their first write.
 	 */
 	private static WebFilter csrfCookie() {
 		return (exchange, chain) -> {
 			Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());
-			return (token != null) ? token.then(chain.filter(exchange)) : chain.filter(exchange);
+			return (token != null && !hasBearer(exchange)) ? token.then(chain.filter(exchange))
+					: chain.filter(exchange);
 		};
 	}
 

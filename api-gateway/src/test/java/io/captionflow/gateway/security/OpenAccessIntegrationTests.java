@@ -3,9 +3,11 @@ package io.captionflow.gateway.security;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
@@ -34,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * addressed to a loopback name (a DNS rebinding page is refused) and not sent by a page
  * of another origin; every response carries the browser's security headers; a video is
  * served as a video whatever its file is named. An open gateway on any other bind, or an
- * {@code oauth2} one without an issuer, refuses to start, naming the setting.
+ * {@code oauth2} one without an issuer, refuses to start, naming the setting. The data
+ * folder is the owner's alone.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=api-gateway",
@@ -144,6 +147,22 @@ class OpenAccessIntegrationTests {
 			.contentType("video/mp4")
 			.expectHeader()
 			.valueEquals("X-Content-Type-Options", "nosniff");
+	}
+
+	@Test
+	void theDataFolderAndItsFilesAreTheOwnersAlone() throws IOException {
+		Path data = workDir.resolve("data");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+		// files made before the folder was protected are made owner-only at start
+		Path stray = Files.writeString(data.resolve("stray.txt"), "left by an earlier version");
+		Files.setPosixFilePermissions(stray, PosixFilePermissions.fromString("rw-r--r--"));
+		PrivateDataDirectory.protect(data);
+		try (Stream<Path> files = Files.list(data)) {
+			assertThat(files.filter(Files::isRegularFile).toList()).isNotEmpty()
+				.allSatisfy((file) -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+					.as(file.toString())
+					.isEqualTo("rw-------"));
+		}
 	}
 
 	@Test

@@ -44,7 +44,6 @@ public final class ChildCommand {
 			.info()
 			.command()
 			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		String tmp = System.getProperty("java.io.tmpdir");
 		// the JVM's crash report names the signal when native code takes the child down
 		String crashReport = crashReports.toAbsolutePath().resolve("captionflow-child-%p.log").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeapMegabytes + "m", "-XX:+UseSerialGC"));
@@ -52,8 +51,10 @@ public final class ChildCommand {
 			command.add("-XX:TieredStopAtLevel=1");
 		}
 		command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
-				"-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + crashReport, "-Djna.tmpdir=" + tmp, "-cp",
-				System.getProperty("java.class.path")));
+				"-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + crashReport));
+		// Tess4J and JNA unpack native code in the temporary folder: never a shared one
+		command.addAll(List.of(PrivateTemp.childOptions()));
+		command.addAll(List.of("-cp", System.getProperty("java.class.path")));
 		if (mainClass.getClassLoader() == ClassLoader.getSystemClassLoader()) {
 			command.add(mainClass.getName());
 		}

@@ -1,0 +1,64 @@
+package io.captionflow.gateway;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * A request refused for now, answered before any work is done for it: 429 or 503, a
+ * {@code Retry-After} header and an RFC 9457 problem body, written straight to the
+ * response (a refused event stream asked for {@code text/event-stream}, which a problem
+ * is not, so this does not go through content negotiation).
+ *
+ * @param status 429 or 503
+ * @param title the problem's title
+ * @param detail what was over which limit
+ * @param retryAfter when to try again
+ */
+public record Refusal(HttpStatus status, String title, String detail, Duration retryAfter) {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * Writes the refusal as the exchange's response.
+	 * @param exchange the refused exchange, whose response is not committed yet
+	 * @return completes when written
+	 */
+	public Mono<Void> write(ServerWebExchange exchange) {
+		ServerHttpResponse response = exchange.getResponse();
+		response.setStatusCode(this.status);
+		HttpHeaders headers = response.getHeaders();
+		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds()));
+		headers.setCacheControl("no-store");
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("type", "about:blank");
+		problem.put("title", this.title);
+		problem.put("status", this.status.value());
+		problem.put("detail", this.detail);
+		problem.put("instance", exchange.getRequest().getPath().value());
+		problem.put("retryAfter", retryAfterSeconds());
+		byte[] body = JSON.writeValueAsBytes(problem);
+		headers.setContentLength(body.length);
+		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+	}
+
+	/**
+	 * {@code Retry-After} in whole seconds, rounded up, at least one.
+	 * @return seconds
+	 */
+	public long retryAfterSeconds() {
+		long millis = this.retryAfter.toMillis();
+		return Math.max(1, (millis + 999) / 1000);
+	}
+
+}

@@ -1,0 +1,6 @@
+/**
+ * Abuse limits: how many event streams one client address and the whole instance hold,
+ * how fast one client may write, and how long a connection may take to send its request,
+ * so that one client can never hold up another.
+ */
+package io.captionflow.gateway.admission;
