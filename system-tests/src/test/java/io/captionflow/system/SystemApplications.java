@@ -7,6 +7,9 @@ import java.util.List;
 import io.captionflow.gateway.GatewayApplication;
 import io.captionflow.worker.OcrWorkerApplication;
 
+import org.springframework.boot.reactor.netty.NettyWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.utils.ContainerTestUtils;
@@ -36,6 +39,13 @@ final class SystemApplications {
 			.run(arguments(List.of("--server.port=" + port, "--spring.kafka.bootstrap-servers=" + brokers,
 					"--captionflow.gateway.data-dir=" + workDir.resolve("data"),
 					"--captionflow.gateway.media-root=" + workDir.resolve("media")), settings));
+		// the test issuer puts Tomcat on this classpath: the gateway must still serve on
+		// Netty, as it does in production
+		WebServer server = ((WebServerApplicationContext) gateway).getWebServer();
+		if (!(server instanceof NettyWebServer)) {
+			gateway.close();
+			throw new IllegalStateException("The gateway runs on " + server.getClass().getName() + ", not Netty");
+		}
 		ContainerTestUtils.waitForAssignment(
 				gateway.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("video-notifications"), 6);
 		return gateway;

@@ -1,6 +1,5 @@
 package io.captionflow.gateway.security;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +39,7 @@ import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
@@ -282,13 +282,13 @@ class AccessConfiguration {
 	private ServerAuthenticationEntryPoint unauthenticated(boolean pagesSignIn) {
 		MediaTypeServerWebExchangeMatcher pages = new MediaTypeServerWebExchangeMatcher(MediaType.TEXT_HTML);
 		pages.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+		// keeps the page asked for in the session: the login returns to it
+		ServerAuthenticationEntryPoint login = new RedirectServerAuthenticationEntryPoint(LOGIN_PATH);
 		return (exchange, ex) -> {
 			if (pagesSignIn && !exchange.getRequest().getPath().value().startsWith("/api/")) {
 				return pages.matches(exchange).flatMap((match) -> {
 					if (match.isMatch()) {
-						exchange.getResponse().setStatusCode(HttpStatus.FOUND);
-						exchange.getResponse().getHeaders().setLocation(URI.create(LOGIN_PATH));
-						return exchange.getResponse().setComplete();
+						return login.commence(exchange, ex);
 					}
 					return refuseUnauthenticated(exchange, ex, pagesSignIn);
 				});
