@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import io.netty.channel.ChannelException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -13,6 +14,7 @@ import tools.jackson.databind.exc.ValueInstantiationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -44,6 +46,35 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 		return problem;
 	}
 
+	/**
+	 * A body that did not arrive whole within
+	 * {@code captionflow.gateway.admission.timeouts.body-read}: the server closes the
+	 * connection after this answer.
+	 */
+	@ExceptionHandler
+	ResponseEntity<Object> bodyTooSlow(ChannelException ex) throws ChannelException {
+		if (!bodyTimedOut(ex)) {
+			throw ex;
+		}
+		return tooSlow();
+	}
+
+	/** Reactor Netty's request timeout, whose type is not public. */
+	private static boolean bodyTimedOut(Throwable ex) {
+		return ex instanceof ChannelException
+				&& "reactor.netty.http.server.RequestTimeoutException".equals(ex.getClass().getName());
+	}
+
+	private static ResponseEntity<Object> tooSlow() {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.REQUEST_TIMEOUT,
+				"the request's body did not arrive in time (captionflow.gateway.admission.timeouts.body-read)");
+		problem.setTitle("Request body too slow");
+		return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
+			.header(HttpHeaders.CONNECTION, "close")
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
+	}
+
 	@Override
 	protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
 			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
@@ -69,6 +100,11 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 	@Override
 	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
 			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+			if (bodyTimedOut(cause)) {
+				return Mono.just(tooSlow());
+			}
+		}
 		JacksonException json = jsonCause(ex);
 		String detail;
 		String field = null;

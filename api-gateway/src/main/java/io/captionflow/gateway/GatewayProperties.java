@@ -202,12 +202,15 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * client address
 	 * @param webhooks the rate of requests to {@code /api/webhooks/**} per client
 	 * address, a bucket apart from the writes'
+	 * @param signIns the rate of sign-ins ({@code /oauth2/authorization/**} and the
+	 * login's return) per client address: each makes a session, which the instance holds
+	 * in memory
 	 * @param replays how many reconnecting clients are replayed from the notification log
 	 * at once, and how far back
 	 * @param timeouts how long the server waits for a connection's request
 	 */
 	public record Admission(@DefaultValue Streams streams, @DefaultValue Rate writes, @DefaultValue Rate webhooks,
-			@DefaultValue Replays replays, @DefaultValue Timeouts timeouts) {
+			@DefaultValue SignInRate signIns, @DefaultValue Replays replays, @DefaultValue Timeouts timeouts) {
 
 	}
 
@@ -262,12 +265,33 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	}
 
 	/**
+	 * A token bucket per client address for sign-ins: {@code burst} at once, then
+	 * {@code perSecond} a second; a person signs in a few times a day.
+	 *
+	 * @param perSecond sign-ins a second, sustained
+	 * @param burst sign-ins at once, after a quiet spell
+	 * @param maxAddresses the most client addresses remembered
+	 */
+	public record SignInRate(@DefaultValue("1") double perSecond, @DefaultValue("30") int burst,
+			@DefaultValue("100000") int maxAddresses) {
+
+		/**
+		 * The rate as the other buckets take it.
+		 * @return the rate
+		 */
+		public Rate rate() {
+			return new Rate(this.perSecond, this.burst, this.maxAddresses);
+		}
+
+	}
+
+	/**
 	 * Replays from the notification log, for reconnecting clients further behind than the
 	 * in-memory replay buffer.
 	 *
 	 * @param maxConcurrent the most replays reading the log at once; a client beyond them
 	 * is refused with 503 (each replay holds a database connection while it reads a page,
-	 * and the application's requests need the others)
+	 * and the application's requests need the others); 0 replays none from the log
 	 * @param maxLength the most notifications a client may be behind to be replayed; one
 	 * further behind gets the {@code reset} event (fetch everything again) instead of a
 	 * scan of the log
@@ -283,11 +307,15 @@ public record GatewayProperties(@DefaultValue("./data") Path dataDir, @DefaultVa
 	 * @param headerRead the longest a connection may take to send a request's line and
 	 * headers, from when it opens or from the first bytes of a next request; past it the
 	 * connection is closed, however slowly bytes trickle in
+	 * @param bodyRead the longest a request's body may take to arrive once its headers
+	 * have: past it the request is answered 408 and the connection closed (a body a byte
+	 * at a time would hold the connection for ever)
 	 * @param idle the longest a keep-alive connection may sit with no request and nothing
 	 * read or written; an open event stream is a request in progress, never idle. Zero
 	 * turns either off.
 	 */
-	public record Timeouts(@DefaultValue("20s") Duration headerRead, @DefaultValue("60s") Duration idle) {
+	public record Timeouts(@DefaultValue("20s") Duration headerRead, @DefaultValue("30s") Duration bodyRead,
+			@DefaultValue("60s") Duration idle) {
 	}
 
 	/**

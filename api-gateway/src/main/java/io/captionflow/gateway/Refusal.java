@@ -40,6 +40,9 @@ public record Refusal(HttpStatus status, String title, String detail, Duration r
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds()));
 		headers.setCacheControl("no-store");
+		// written before the security layer, which adds these to every other response
+		headers.set("X-Content-Type-Options", "nosniff");
+		headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 		Map<String, Object> problem = new LinkedHashMap<>();
 		problem.put("type", "about:blank");
 		problem.put("title", this.title);

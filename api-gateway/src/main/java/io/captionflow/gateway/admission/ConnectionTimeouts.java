@@ -42,6 +42,11 @@ class ConnectionTimeouts implements NettyServerCustomizer {
 		if (positive(this.timeouts.idle())) {
 			configured = configured.idleTimeout(this.timeouts.idle());
 		}
+		if (positive(this.timeouts.bodyRead())) {
+			// from the headers to the body's last byte; a request without a body (an
+			// event stream's) is read whole at once
+			configured = configured.requestTimeout(this.timeouts.bodyRead());
+		}
 		Duration headerRead = this.timeouts.headerRead();
 		if (positive(headerRead)) {
 			configured = configured.doOnChannelInit((observer, channel, remoteAddress) -> {

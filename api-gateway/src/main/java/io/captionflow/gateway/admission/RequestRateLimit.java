@@ -21,12 +21,13 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Limits the rate of writes (POST, PUT, PATCH and DELETE under {@code /api/}) and of
- * webhook requests ({@code /api/webhooks/**}) per client address, each with a token
- * bucket of its own; reads are not limited here. A request over the rate is answered 429
- * with the time until the next one would pass as {@code Retry-After}, before anything
- * else runs for it (security included: an unauthenticated flood is cut early), and
- * counted in {@code captionflow.requests.throttled}.
+ * Limits the rate of writes (POST, PUT, PATCH and DELETE under {@code /api/}, and
+ * {@code /logout}), of webhook requests ({@code /api/webhooks/**}) and of sign-ins per
+ * client address, each with a token bucket of its own; reads are not limited here. A
+ * request over the rate is answered 429 with the time until the next one would pass as
+ * {@code Retry-After}, before anything else runs for it (security included: an
+ * unauthenticated flood is cut early), and counted in
+ * {@code captionflow.requests.throttled}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -36,9 +37,12 @@ class RequestRateLimit implements WebFilter {
 
 	private final Kind webhooks;
 
+	private final Kind signIns;
+
 	RequestRateLimit(GatewayProperties properties, MeterRegistry meters) {
 		this.writes = new Kind("write", "writes", properties.admission().writes(), meters);
 		this.webhooks = new Kind("webhook", "webhook requests", properties.admission().webhooks(), meters);
+		this.signIns = new Kind("sign-in", "sign-ins", properties.admission().signIns().rate(), meters);
 	}
 
 	@Override
@@ -60,14 +64,19 @@ class RequestRateLimit implements WebFilter {
 	}
 
 	private Kind kind(ServerHttpRequest request) {
-		String path = request.getPath().pathWithinApplication().value();
+		String path = RequestPaths.decoded(request);
 		if (path.startsWith("/api/webhooks/")) {
 			return this.webhooks;
+		}
+		// each sign-in makes a session: a bucket of its own, so that nobody fills the
+		// session store
+		if (path.startsWith("/oauth2/authorization/") || path.startsWith("/login/oauth2/code/")) {
+			return this.signIns;
 		}
 		HttpMethod method = request.getMethod();
 		boolean write = HttpMethod.POST.equals(method) || HttpMethod.PUT.equals(method)
 				|| HttpMethod.PATCH.equals(method) || HttpMethod.DELETE.equals(method);
-		return (write && path.startsWith("/api/")) ? this.writes : null;
+		return (write && (path.startsWith("/api/") || path.equals("/logout"))) ? this.writes : null;
 	}
 
 	private static String rate(double perSecond) {

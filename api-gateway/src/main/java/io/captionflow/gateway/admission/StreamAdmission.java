@@ -73,8 +73,9 @@ class StreamAdmission implements WebFilter {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
-		if (!HttpMethod.GET.equals(request.getMethod())
-				|| !PATH.equals(request.getPath().pathWithinApplication().value())) {
+		// HEAD too: its handler is the stream's, run to the end to count the bytes
+		if (!(HttpMethod.GET.equals(request.getMethod()) || HttpMethod.HEAD.equals(request.getMethod()))
+				|| !PATH.equals(RequestPaths.decoded(request))) {
 			return chain.filter(exchange);
 		}
 		String address = ClientAddress.of(request.getRemoteAddress());

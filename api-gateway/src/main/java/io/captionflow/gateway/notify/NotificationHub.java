@@ -261,7 +261,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 			return Mono.just(Flux.empty());
 		}
 		if (lastEventId == null) {
-			return Mono.just(register(-1, 0, videoIds, client, null));
+			return Mono.just(register(-1, 0, videoIds, client));
 		}
 		long known;
 		boolean inMemory;
@@ -272,19 +272,20 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 		if (lastEventId > known) {
 			// ahead of this instance (it came from another one) or unknown to the log
 			return this.reader.span()
-				.map((span) -> (lastEventId <= span.newest())
-						? register(lastEventId, lastEventId, videoIds, client, null)
+				.map((span) -> (lastEventId <= span.newest()) ? register(lastEventId, lastEventId, videoIds, client)
 						: reset(lastEventId, span, videoIds, client));
 		}
 		if (inMemory || tooFarBehind(lastEventId, known)) {
-			return Mono.just(register(lastEventId, 0, videoIds, client, null));
+			return Mono.just(register(lastEventId, 0, videoIds, client));
 		}
-		ReplayPermit permit = ReplayPermit.take(this.replayPermits);
-		if (permit == null) {
+		// refused before the stream starts while every replay is running; the permit
+		// itself is taken once the stream runs, so that a client gone before it starts
+		// holds none
+		if (this.replayPermits.availablePermits() == 0) {
 			this.replaysRefused.increment();
 			return Mono.error(new ReplaysBusyException(this.replays.maxConcurrent()));
 		}
-		return Mono.just(register(lastEventId, 0, videoIds, client, permit));
+		return Mono.just(register(lastEventId, 0, videoIds, client));
 	}
 
 	private boolean tooFarBehind(long after, long upTo) {
@@ -305,11 +306,9 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * @param skipUpTo pass on nothing up to this id
 	 * @param videoIds the videos
 	 * @param client the client's connection
-	 * @param permit the permit of a replay from the log taken for it, or null
 	 * @return the stream
 	 */
-	private Flux<byte[]> register(long replayAfter, long skipUpTo, Set<String> videoIds, Client client,
-			ReplayPermit permit) {
+	private Flux<byte[]> register(long replayAfter, long skipUpTo, Set<String> videoIds, Client client) {
 		return Flux.defer(() -> {
 			Subscriber subscriber = new Subscriber(videoIds, skipUpTo, client);
 			List<byte[]> replay = null;
@@ -326,7 +325,6 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 				}
 			}
 			Flux<byte[]> missed;
-			ReplayPermit reading = null;
 			if (replayAfter < 0) {
 				missed = Flux.empty();
 			}
@@ -337,18 +335,18 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 				missed = fromLog(replayAfter, at, videoIds);
 			}
 			else {
-				reading = (permit != null) ? permit : ReplayPermit.take(this.replayPermits);
+				ReplayPermit reading = ReplayPermit.take(this.replayPermits);
 				if (reading == null) {
-					// the client fell out of the replay buffer since it was admitted, and
-					// the replays are busy: end the stream; it reconnects after the
-					// retry delay
+					// the replays filled up since the client was admitted: end the
+					// stream; it reconnects after the retry delay
 					remove(subscriber);
 					return Flux.empty();
 				}
-				missed = fromLog(replayAfter, at, videoIds).doFinally(reading::release);
-			}
-			if (permit != null && permit != reading) {
-				permit.release();
+				// read whole (at most max-length notifications) under the permit, then
+				// sent as the client reads: a client that does not read holds no permit
+				missed = fromLog(replayAfter, at, videoIds).collectList()
+					.doFinally(reading::release)
+					.flatMapIterable((events) -> events);
 			}
 			return subscriber.live(missed);
 		});

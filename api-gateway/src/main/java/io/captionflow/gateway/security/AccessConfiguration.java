@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.GatewayProperties.SecurityMode;
+import io.captionflow.gateway.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -27,28 +27,29 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcReactiveOAuth2UserService;
-import org.springframework.security.oauth2.client.oidc.web.server.logout.OidcClientInitiatedServerLogoutSuccessHandler;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
+import org.springframework.security.oauth2.client.oidc.web.server.logout.OidcClientInitiatedServerLogoutSuccessHandler;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.userinfo.ReactiveOAuth2UserService;
-import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.security.web.server.csrf.CsrfWebFilter;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.savedrequest.CookieServerRequestCache;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.MediaTypeServerWebExchangeMatcher;
@@ -86,6 +87,9 @@ class AccessConfiguration {
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; "
 			+ "form-action 'self'; frame-ancestors 'none'";
 
+	/** The page a browser asked for before it was sent to sign in. */
+	private static final CookieServerRequestCache PAGE_ASKED_FOR = new CookieServerRequestCache();
+
 	private static final Logger logger = LoggerFactory.getLogger(AccessConfiguration.class);
 
 	private final GatewayProperties.Security settings;
@@ -103,6 +107,14 @@ class AccessConfiguration {
 					+ "the gateway listens on " + this.bind.describe() + ": an open gateway may only listen on a "
 					+ "loopback address. Set captionflow.gateway.security.mode=oauth2 with an issuer "
 					+ "(spring.security.oauth2.resourceserver.jwt.issuer-uri), or server.address=127.0.0.1.");
+		}
+		if (this.settings.mode() == SecurityMode.OAUTH2 && this.settings.rolesClaim() != null
+				&& !this.settings.rolesClaim().isBlank()
+				&& !environment.containsProperty("spring.security.oauth2.resourceserver.jwt.audiences")
+				&& !environment.containsProperty("spring.security.oauth2.resourceserver.jwt.audiences[0]")) {
+			logger.warn("captionflow.gateway.security.roles-claim is set but no audience is checked: any access "
+					+ "token the issuer gives a user, for any client, grants that user's roles here. Set "
+					+ "spring.security.oauth2.resourceserver.jwt.audiences.");
 		}
 		if (this.settings.mode() == SecurityMode.NONE) {
 			logger.info("No authentication (captionflow.gateway.security.mode=none): the gateway is open to "
@@ -195,6 +207,7 @@ class AccessConfiguration {
 							+ "cookie's value in the X-XSRF-TOKEN header")));
 		http.addFilterAfter(csrfCookie(), SecurityWebFiltersOrder.CSRF);
 		if (pagesSignIn) {
+			http.requestCache((cache) -> cache.requestCache(PAGE_ASKED_FOR));
 			DefaultServerOAuth2AuthorizationRequestResolver requests = new DefaultServerOAuth2AuthorizationRequestResolver(
 					login);
 			requests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
@@ -220,6 +233,14 @@ class AccessConfiguration {
 	@Bean
 	static PrivateDataDirectory privateDataDirectory() {
 		return new PrivateDataDirectory();
+	}
+
+	/**
+	 * No PostgreSQL without a password; static, as the one above.
+	 */
+	@Bean
+	static DatabasePassword databasePassword() {
+		return new DatabasePassword();
 	}
 
 	/**
@@ -254,8 +275,10 @@ class AccessConfiguration {
 	private ServerHttpSecurity common(ServerHttpSecurity http) {
 		ServerBind bind = this.bind;
 		return http
-			.addFilterAt(new HostAndOriginCheck(HostAndOriginCheck.allowedHosts(this.settings.allowedHosts(), bind),
-					this.settings.allowedOrigins(), this.problems), SecurityWebFiltersOrder.FIRST)
+			// after the headers writer, so that a refusal carries the security headers
+			// too
+			.addFilterAfter(new HostAndOriginCheck(HostAndOriginCheck.allowedHosts(this.settings.allowedHosts(), bind),
+					this.settings.allowedOrigins(), this.problems), SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -282,8 +305,10 @@ class AccessConfiguration {
 	private ServerAuthenticationEntryPoint unauthenticated(boolean pagesSignIn) {
 		MediaTypeServerWebExchangeMatcher pages = new MediaTypeServerWebExchangeMatcher(MediaType.TEXT_HTML);
 		pages.setIgnoredMediaTypes(Set.of(MediaType.ALL));
-		// keeps the page asked for in the session: the login returns to it
-		ServerAuthenticationEntryPoint login = new RedirectServerAuthenticationEntryPoint(LOGIN_PATH);
+		// keeps the page asked for in a cookie, not in a session made for a visitor who
+		// may never sign in: the login returns to it
+		RedirectServerAuthenticationEntryPoint login = new RedirectServerAuthenticationEntryPoint(LOGIN_PATH);
+		login.setRequestCache(PAGE_ASKED_FOR);
 		return (exchange, ex) -> {
 			if (pagesSignIn && !exchange.getRequest().getPath().value().startsWith("/api/")) {
 				return pages.matches(exchange).flatMap((match) -> {

@@ -96,9 +96,13 @@ final class StandardWebhooks {
 			throw new WebhookAuthenticationException("the " + TIMESTAMP + " header is not Unix seconds");
 		}
 		long now = this.clock.instant().getEpochSecond();
-		if (Math.abs(now - seconds) > this.tolerance.toSeconds()) {
-			throw new WebhookAuthenticationException("the " + TIMESTAMP + " header is " + (now - seconds)
-					+ " s from now, more than the " + this.tolerance.toSeconds() + " s tolerated");
+		long tolerance = this.tolerance.toSeconds();
+		// compared without a difference that could wrap (a timestamp near Long.MIN_VALUE)
+		if (seconds < now - tolerance || seconds > now + tolerance) {
+			throw new WebhookAuthenticationException("the " + TIMESTAMP + " header is "
+					+ ((seconds < now) ? "more than " + tolerance + " s in the past"
+							: "more than " + tolerance + " s in the future")
+					+ ", beyond the " + tolerance + " s tolerated");
 		}
 		List<byte[]> given = new ArrayList<>();
 		for (String signature : signatures.strip().split(" +")) {

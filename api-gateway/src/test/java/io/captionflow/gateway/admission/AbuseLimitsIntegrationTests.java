@@ -51,12 +51,12 @@ import static org.awaitility.Awaitility.await;
 		"captionflow.gateway.admission.writes.per-second=0.1", "captionflow.gateway.admission.writes.burst=10",
 		"captionflow.gateway.admission.webhooks.per-second=0.1", "captionflow.gateway.admission.webhooks.burst=10",
 		"captionflow.gateway.admission.replays.max-concurrent=1",
-		"captionflow.gateway.admission.replays.max-length=6000",
-		"captionflow.gateway.admission.timeouts.header-read=1s", "captionflow.gateway.admission.timeouts.idle=2s" })
+		"captionflow.gateway.admission.replays.max-length=600", "captionflow.gateway.admission.timeouts.header-read=1s",
+		"captionflow.gateway.admission.timeouts.body-read=1s", "captionflow.gateway.admission.timeouts.idle=2s" })
 @EmbeddedKafka(partitions = 6)
 class AbuseLimitsIntegrationTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
+	private static final Duration WAIT = Duration.ofSeconds(60);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -120,6 +120,12 @@ class AbuseLimitsIntegrationTests {
 			assertThat(problem.get("detail").asString()).contains("200 event streams");
 		});
 		assertThat(rejected("per-address") - refusedBefore).isEqualTo(100);
+		// the same stream by a percent-encoded path, or by HEAD, is the same stream
+		for (String request : List.of("GET /api/events/video%2Dstats", "HEAD /api/events/video-stats")) {
+			RawConnection encoded = keep(RawConnection.open("127.0.0.1", this.port));
+			encoded.send(request + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n");
+			assertThat(encoded.head().status()).as(request).isEqualTo(429);
+		}
 
 		RawConnection other = keep(RawConnection.stream("127.0.0.2", this.port, ""));
 		assertThat(other.head().status()).isEqualTo(200);
@@ -197,6 +203,11 @@ class AbuseLimitsIntegrationTests {
 				.isEqualTo("more than 0.1 writes a second from one address");
 		});
 		assertThat(throttled("write") - throttledBefore).isEqualTo(throttled.size());
+		// a percent-encoded path reaches the same handler, and the same bucket
+		assertThat(RawConnection
+			.exchange("127.0.0.7", this.port, "POST", "/%61pi/videos/v1/captions",
+					"{\"startFrameIndex\":80,\"endFrameIndex\":81,\"state\":\"predicted\"}")
+			.status()).isEqualTo(429);
 
 		// another address writes; reads from the flooding one are not limited
 		assertThat(RawConnection
@@ -226,29 +237,32 @@ class AbuseLimitsIntegrationTests {
 	}
 
 	@Test
-	void replaysFromTheLogAreBoundedAndAClientTooFarBehindIsReset() {
+	void aReplayFromTheLogHoldsNoPermitWhileItsClientDoesNotReadAndOneTooFarBehindIsReset() {
 		String reason = "x".repeat(2000);
-		for (int i = 0; i < 26; i++) {
+		for (int i = 0; i < 3; i++) {
 			appendDirectly(250, reason);
 		}
 		// every row numbered, so that nothing new comes while the test reads
 		await().atMost(WAIT).until(() -> numbered() == rows());
 		long newest = numbered();
 
-		// a client that does not read holds the one replay: 5,500 events of 2 KB do not
-		// fit in the sockets' buffers
+		// a client that does not read: 500 events of 2 KB do not fit in its socket's
+		// buffers, yet its replay, read from the log whole, holds no permit while it
+		// waits
 		RawConnection stalled = keep(RawConnection.open("127.0.0.11", this.port, 4096));
-		stalled.send("GET " + StreamAdmission.PATH + " HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: " + (newest - 5500)
+		stalled.send("GET " + StreamAdmission.PATH + " HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: " + (newest - 500)
 				+ "\r\n\r\n");
-		await().atMost(WAIT).until(() -> replaysActive() == 1);
-
+		assertThat(stalled.head().status()).isEqualTo(200);
+		await().atMost(WAIT).until(() -> replaysActive() == 0);
 		double refusedBefore = rejected("replays");
-		RawConnection.Response busy = refusedStream("127.0.0.12", "Last-Event-ID: " + (newest - 100) + "\r\n");
-		assertThat(busy.status()).isEqualTo(503);
-		assertThat(busy.headers()).containsEntry("retry-after", "5")
-			.containsEntry("content-type", "application/problem+json");
-		assertThat(JSON.readTree(busy.body()).get("detail").asString()).contains("replayed from the notification log");
-		assertThat(rejected("replays") - refusedBefore).isEqualTo(1);
+		RawConnection next = keep(
+				RawConnection.stream("127.0.0.12", this.port, "Last-Event-ID: " + (newest - 100) + "\r\n"));
+		assertThat(next.head().status()).isEqualTo(200);
+		next.readInBackground();
+		await().atMost(WAIT)
+			.until(() -> next.received().contains("id:" + (newest - 99) + "\n")
+					&& next.received().contains("id:" + newest + "\n"));
+		assertThat(rejected("replays")).isEqualTo(refusedBefore);
 
 		// from memory: no replay from the log needed
 		RawConnection recent = keep(
@@ -267,9 +281,6 @@ class AbuseLimitsIntegrationTests {
 			.doesNotContain("event:video-stats-updated");
 		assertThat(this.meters.get("captionflow.sse.replays.reset").counter().count() - resetsBefore).isEqualTo(1);
 
-		// the stalled client leaves: its replay's permit is given back
-		stalled.close();
-		await().atMost(WAIT).until(() -> replaysActive() == 0);
 		RawConnection replayed = keep(
 				RawConnection.stream("127.0.0.12", this.port, "Last-Event-ID: " + (newest - 10) + "\r\n"));
 		assertThat(replayed.head().status()).isEqualTo(200);
@@ -313,6 +324,25 @@ class AbuseLimitsIntegrationTests {
 			sender.shutdownNow();
 		}
 		assertThat(headerTimeouts() - timeoutsBefore).isEqualTo(2);
+	}
+
+	@Test
+	void aBodyThatNeverArrivesWholeIsAnswered408AndClosedAtTheBodyReadTimeout() {
+		long before = this.db.sql("select count(*) from flow_notifications")
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.block();
+		RawConnection slow = keep(RawConnection.open("127.0.0.14", this.port));
+		slow.readInBackground();
+		// an unauthenticated webhook whose body, promised at 100 bytes, stops at one
+		slow.send("POST /api/webhooks/prefect HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+				+ "Content-Length: 100\r\n\r\n{");
+		await().atMost(WAIT).until(slow::ended);
+		assertThat(slow.received()).startsWith("HTTP/1.1 408");
+		assertThat(this.db.sql("select count(*) from flow_notifications")
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.block()).isEqualTo(before);
 	}
 
 	@Test

@@ -36,13 +36,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * addressed to a loopback name (a DNS rebinding page is refused) and not sent by a page
  * of another origin; every response carries the browser's security headers; a video is
  * served as a video whatever its file is named. An open gateway on any other bind, or an
- * {@code oauth2} one without an issuer, refuses to start, naming the setting. The data
- * folder is the owner's alone.
+ * {@code oauth2} one without an issuer, or one on PostgreSQL without a password, refuses
+ * to start, naming the setting. The data folder is the owner's alone.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=api-gateway",
 				"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}" })
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 @EmbeddedKafka(partitions = 2)
 class OpenAccessIntegrationTests {
 
@@ -166,13 +166,19 @@ class OpenAccessIntegrationTests {
 	}
 
 	@Test
-	void anOpenGatewayRefusesToStartOnAnyButALoopbackAddress() {
+	void anOpenGatewayRefusesToStartOnAnyButALoopbackAddressAndPostgresWithoutAPassword() {
 		assertThatThrownBy(() -> GatewayApplication.create().run(arguments("--server.address=0.0.0.0")).close())
 			.hasStackTraceContaining("captionflow.gateway.security.mode is none")
 			.hasStackTraceContaining("0.0.0.0");
 		assertThatThrownBy(() -> GatewayApplication.create()
 			.run(arguments("--server.address=127.0.0.1", "--captionflow.gateway.security.mode=oauth2"))
 			.close()).hasStackTraceContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri");
+		// the postgres profile has no default password: only the local one does
+		assertThatThrownBy(() -> GatewayApplication.create()
+			.run("--server.port=0", "--spring.kafka.bootstrap-servers=127.0.0.1:1",
+					"--captionflow.gateway.data-dir=" + workDir.resolve("refused-postgres"),
+					"--spring.profiles.active=postgres")
+			.close()).hasStackTraceContaining("CAPTIONFLOW_DB_PASSWORD");
 	}
 
 	private String[] arguments(String... settings) {

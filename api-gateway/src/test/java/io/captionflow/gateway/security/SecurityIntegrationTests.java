@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"spring.security.oauth2.client.registration.captionflow.client-secret=gateway-secret",
 		"spring.security.oauth2.client.registration.captionflow.scope=openid,captionflow.read,captionflow.annotate",
 		"management.endpoints.web.exposure.include=health,info" })
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 @EmbeddedKafka(partitions = 2)
 class SecurityIntegrationTests {
 

@@ -161,8 +161,15 @@ class WebhookIntegrationTests {
 			.isUnauthorized()
 			.expectBody()
 			.jsonPath("$.detail")
-			.value((detail) -> assertThat(detail.toString()).contains("more than the 300 s tolerated"));
+			.value((detail) -> assertThat(detail.toString()).contains("more than 300 s in the past"));
 		post(body, signed(OLD_SECRET, body, Instant.now().plusSeconds(301))).expectStatus().isUnauthorized();
+		// a timestamp whose distance from now does not fit in a long
+		String ancientId = "msg_" + UUID.randomUUID();
+		long ancient = Long.MIN_VALUE + 1;
+		post(body, new String[] { ancientId, Long.toString(ancient),
+				new Webhook(OLD_SECRET).sign(ancientId, ancient, body) })
+			.expectStatus()
+			.isUnauthorized();
 		assertThat(count("flow_notifications")).isEqualTo(this.notificationsBefore);
 		assertThat(count("webhook_deliveries")).isEqualTo(this.deliveriesBefore);
 		// inside the tolerance, either way, is fine
