@@ -1,8 +1,6 @@
 package io.captionflow.system;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
-import java.util.logging.Level;
 
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
@@ -33,19 +29,11 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.DefaultApplicationArguments;
@@ -65,8 +53,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserIntegrationTests {
-
-	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
 	@TempDir
 	static Path workDir;
@@ -122,26 +108,29 @@ class BrowserIntegrationTests {
 	void savingExtentsInThePageShowsQueuedThenTheOcrTextAndASecondWindowFollows() throws IOException {
 		WebDriver page = browser();
 		page.get(url("/video.html?id=clip"));
-		await(page, (d) -> "live".equals(connection(d)));
-		await(page, (d) -> !d.findElements(By.cssSelector("#captions tr")).isEmpty());
-		await(page, (d) -> text(d,
+		Chromium.await(page, (d) -> "live".equals(Chromium.connection(d)));
+		Chromium.await(page, (d) -> !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		Chromium.await(page, (d) -> Chromium.text(d,
 				"document.getElementById('player').readyState >= 1 || document.getElementById('player').error !== null")
 			.equals("true"));
-		assertThat(text(page, "document.getElementById('player').error?.message")).as("the player's error").isEmpty();
-		assertThat(text(page, "document.getElementById('player').videoWidth")).as("the decoded video's width")
+		assertThat(Chromium.text(page, "document.getElementById('player').error?.message")).as("the player's error")
+			.isEmpty();
+		assertThat(Chromium.text(page, "document.getElementById('player').videoWidth")).as("the decoded video's width")
 			.isEqualTo("1280");
 
 		String videoWindow = page.getWindowHandle();
 		WebDriver videos = page.switchTo().newWindow(WindowType.WINDOW);
 		videos.get(url("/"));
-		await(videos, (d) -> d.findElement(By.cssSelector("#video-clip [data-annotations]")).getText().equals("2"));
+		Chromium.await(videos,
+				(d) -> d.findElement(By.cssSelector("#video-clip [data-annotations]")).getText().equals("2"));
 		page.switchTo().window(videoWindow);
 
 		VideoManifest.PredictedCaption burnedIn = this.manifest.captions().get(0);
 		WebElement row = page.findElements(By.cssSelector("#captions tr")).get(0);
 		String captionId = row.getDomAttribute("data-caption");
 		row.click();
-		await(page, (d) -> d.findElement(By.id("frame")).getText().startsWith("frame " + burnedIn.startFrameIndex()));
+		Chromium.await(page,
+				(d) -> d.findElement(By.id("frame")).getText().startsWith("frame " + burnedIn.startFrameIndex()));
 		page.findElement(By.id("set-start")).click();
 		// step to the last frame with the keyboard: Shift+→ moves 10 frames, → one
 		int distance = burnedIn.endFrameIndex() - burnedIn.startFrameIndex();
@@ -152,7 +141,7 @@ class BrowserIntegrationTests {
 		for (int i = 0; i < distance % 10; i++) {
 			keys.sendKeys(Keys.ARROW_RIGHT).perform();
 		}
-		await(page,
+		Chromium.await(page,
 				(d) -> d.findElement(By.id("frame")).getText().startsWith("frame " + burnedIn.endFrameIndex() + " "));
 		page.findElement(By.id("set-end")).click();
 		assertThat(page.findElement(By.id("start")).getDomProperty("value"))
@@ -163,8 +152,8 @@ class BrowserIntegrationTests {
 		page.findElement(By.id("save")).click();
 		// every badge the caption shows from the click on, without reloading
 		List<String> seen = new ArrayList<>();
-		await(page, (d) -> {
-			String status = statusOf(d, captionId);
+		Chromium.await(page, (d) -> {
+			String status = Chromium.statusOf(d, captionId);
 			if (!status.equals("idle") && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(status))) {
 				seen.add(status);
 			}
@@ -174,9 +163,9 @@ class BrowserIntegrationTests {
 		assertThat(page.findElement(By.cssSelector("#caption-" + captionId + " [data-ocr-text]")).getText())
 			.isEqualTo(burnedIn.text());
 		assertThat(page.findElement(By.id("ocr-text")).getText()).isEqualTo(burnedIn.text());
-		await(page, (d) -> (Boolean) ((JavascriptExecutor) d).executeScript(
+		Chromium.await(page, (d) -> (Boolean) ((JavascriptExecutor) d).executeScript(
 				"const i = document.getElementById('median'); return !i.hidden && i.complete && i.naturalWidth > 0;"));
-		assertThat(consoleOf(page)).anyMatch((line) -> line.contains("[SSE] Connected"))
+		assertThat(Chromium.consoleOf(page)).anyMatch((line) -> line.contains("[SSE] Connected"))
 			.anyMatch((line) -> line.contains("[useVideoStats] SSE update for clip"));
 		screenshot(page, "video-page.png");
 
@@ -184,7 +173,7 @@ class BrowserIntegrationTests {
 		page.findElement(By.id("use-ocr")).click();
 		assertThat(page.findElement(By.id("text")).getDomProperty("value")).isEqualTo(burnedIn.text());
 		page.findElement(By.id("confirm")).click();
-		await(page, (d) -> d.findElement(By.id("text-status")).getText().equals("confirmed"));
+		Chromium.await(page, (d) -> d.findElement(By.id("text-status")).getText().equals("confirmed"));
 		assertThat(page.findElement(By.id("message")).getText()).isEqualTo("Text confirmed");
 
 		page.manage().window().setSize(new Dimension(390, 844));
@@ -192,7 +181,8 @@ class BrowserIntegrationTests {
 		page.manage().window().setSize(new Dimension(1280, 900));
 
 		page.switchTo().window(otherWindow(page));
-		await(page, (d) -> d.findElement(By.cssSelector("#video-clip [data-stats]")).getText().contains("completed 1"));
+		Chromium.await(page,
+				(d) -> d.findElement(By.cssSelector("#video-clip [data-stats]")).getText().contains("completed 1"));
 		screenshot(page, "videos-page.png");
 	}
 
@@ -208,12 +198,13 @@ class BrowserIntegrationTests {
 			.block(Duration.ofSeconds(5));
 		WebDriver page = browser();
 		page.get(url("/video.html?id=clip"));
-		await(page, (d) -> "live".equals(connection(d)) && !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		Chromium.await(page, (d) -> "live".equals(Chromium.connection(d))
+				&& !d.findElements(By.cssSelector("#captions tr")).isEmpty());
 		WebElement row = page.findElements(By.cssSelector("#captions tr")).get(0);
 		String captionId = row.getDomAttribute("data-caption");
 		row.click();
 		page.findElement(By.id("save")).click();
-		await(page, (d) -> statusOf(d, captionId).equals("error"));
+		Chromium.await(page, (d) -> Chromium.statusOf(d, captionId).equals("error"));
 		assertThat(page.findElement(By.id("ocr-error")).getText()).contains("deu");
 		assertThat(page.findElement(By.cssSelector("#caption-" + captionId + " .reason")).getText()).contains("deu");
 	}
@@ -233,7 +224,8 @@ class BrowserIntegrationTests {
 			.block(Duration.ofSeconds(10));
 		WebDriver page = browser();
 		page.get(url("/video.html?id=indexed"));
-		await(page, (d) -> text(d, "document.getElementById('player').readyState >= 2").equals("true"));
+		Chromium.await(page,
+				(d) -> Chromium.text(d, "document.getElementById('player').readyState >= 2").equals("true"));
 		assertThat(shownFrame(page)).isZero();
 		Actions keys = new Actions(page);
 		for (int i = 0; i < 7; i++) {
@@ -260,8 +252,8 @@ class BrowserIntegrationTests {
 	 */
 	private static int shownFrame(WebDriver page) {
 		String[] shown = new String[1];
-		await(page, (d) -> {
-			shown[0] = text(d, """
+		Chromium.await(page, (d) -> {
+			shown[0] = Chromium.text(d, """
 					(() => {
 					  const v = document.getElementById('player');
 					  if (v.seeking || v.readyState < 2) return '';
@@ -290,7 +282,8 @@ class BrowserIntegrationTests {
 	void thePageReconnectsAfterAGatewayRestartAndShowsTheResultItMissed() {
 		WebDriver page = browser();
 		page.get(url("/video.html?id=clip"));
-		await(page, (d) -> "live".equals(connection(d)) && !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		Chromium.await(page, (d) -> "live".equals(Chromium.connection(d))
+				&& !d.findElements(By.cssSelector("#captions tr")).isEmpty());
 		VideoManifest.PredictedCaption burnedIn = this.manifest.captions().get(1);
 		WebElement row = page.findElements(By.cssSelector("#captions tr")).get(1);
 		String captionId = row.getDomAttribute("data-caption");
@@ -300,13 +293,13 @@ class BrowserIntegrationTests {
 		page.findElement(By.id("end")).clear();
 		page.findElement(By.id("end")).sendKeys(String.valueOf(burnedIn.endFrameIndex()));
 		page.findElement(By.id("save")).click();
-		await(page, (d) -> !statusOf(d, captionId).equals("idle"));
+		Chromium.await(page, (d) -> !Chromium.statusOf(d, captionId).equals("idle"));
 
 		this.gateway.close();
-		await(page, (d) -> List.of("reconnecting", "offline").contains(connection(d)));
+		Chromium.await(page, (d) -> List.of("reconnecting", "offline").contains(Chromium.connection(d)));
 		startGateway();
-		await(page, (d) -> "live".equals(connection(d)));
-		await(page, (d) -> statusOf(d, captionId).equals("completed"));
+		Chromium.await(page, (d) -> "live".equals(Chromium.connection(d)));
+		Chromium.await(page, (d) -> Chromium.statusOf(d, captionId).equals("completed"));
 		assertThat(page.findElement(By.cssSelector("#caption-" + captionId + " [data-ocr-text]")).getText())
 			.isEqualTo(burnedIn.text());
 	}
@@ -319,7 +312,7 @@ class BrowserIntegrationTests {
 		for (int i = 0; i < 10; i++) {
 			WebDriver tab = (i == 0) ? browser : browser.switchTo().newWindow(WindowType.TAB);
 			tab.get(url("/"));
-			await(tab, (d) -> "live".equals(connection(d)));
+			Chromium.await(tab, (d) -> "live".equals(Chromium.connection(d)));
 			tabs.add(tab.getWindowHandle());
 		}
 		WebClient http = WebClient.create(url(""));
@@ -338,7 +331,7 @@ class BrowserIntegrationTests {
 		WebElement link = browser.findElement(By.cssSelector("#video-clip a"));
 		((JavascriptExecutor) browser).executeScript("arguments[0].focus()", link);
 		int annotations = Integer
-			.parseInt(text(browser, "document.querySelector('#video-clip [data-annotations]').textContent"));
+			.parseInt(Chromium.text(browser, "document.querySelector('#video-clip [data-annotations]').textContent"));
 		http.post()
 			.uri("/api/videos/clip/captions")
 			.bodyValue(Map.of("startFrameIndex", this.manifest.frameCount() - 5, "endFrameIndex",
@@ -348,11 +341,11 @@ class BrowserIntegrationTests {
 			.block(Duration.ofSeconds(5));
 		for (String tab : tabs) {
 			browser.switchTo().window(tab);
-			await(browser,
-					(d) -> completedCount(d) == completed + 1
-							&& text(d, "document.querySelector('#video-clip [data-annotations]').textContent")
-								.equals(String.valueOf(annotations + 1))
-							&& "live".equals(connection(d)));
+			Chromium
+				.await(browser,
+						(d) -> completedCount(d) == completed + 1 && Chromium
+							.text(d, "document.querySelector('#video-clip [data-annotations]').textContent")
+							.equals(String.valueOf(annotations + 1)) && "live".equals(Chromium.connection(d)));
 		}
 		assertThat(browser.switchTo().activeElement()).isEqualTo(link);
 	}
@@ -362,12 +355,12 @@ class BrowserIntegrationTests {
 	void aCaptionDeletedInOneWindowGoesFromTheOtherAndAConfirmedTextShows() {
 		WebDriver browser = browser();
 		browser.get(url("/video.html?id=clip"));
-		await(browser,
-				(d) -> "live".equals(connection(d)) && !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		Chromium.await(browser, (d) -> "live".equals(Chromium.connection(d))
+				&& !d.findElements(By.cssSelector("#captions tr")).isEmpty());
 		String first = browser.getWindowHandle();
 		browser.switchTo().newWindow(WindowType.WINDOW).get(url("/video.html?id=clip"));
-		await(browser,
-				(d) -> "live".equals(connection(d)) && !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		Chromium.await(browser, (d) -> "live".equals(Chromium.connection(d))
+				&& !d.findElements(By.cssSelector("#captions tr")).isEmpty());
 		String second = browser.getWindowHandle();
 		List<WebElement> rows = browser.findElements(By.cssSelector("#captions tr"));
 		String deleted = rows.get(rows.size() - 1).getDomAttribute("data-caption");
@@ -380,16 +373,17 @@ class BrowserIntegrationTests {
 		browser.switchTo().window(first);
 		browser.findElement(By.id("caption-" + deleted)).click();
 		browser.findElement(By.id("delete")).click();
-		await(browser, (d) -> d.findElements(By.id("caption-" + deleted)).isEmpty());
+		Chromium.await(browser, (d) -> d.findElements(By.id("caption-" + deleted)).isEmpty());
 		browser.findElement(By.id("caption-" + kept)).click();
 		browser.findElement(By.id("text")).clear();
 		browser.findElement(By.id("text")).sendKeys("Typed by the annotator");
 		browser.findElement(By.id("confirm")).click();
 
 		browser.switchTo().window(second);
-		await(browser, (d) -> d.findElements(By.id("caption-" + deleted)).isEmpty());
-		await(browser, (d) -> text(d, "document.querySelector('#caption-" + kept + " [data-ocr-text]').textContent")
-			.equals("Typed by the annotator"));
+		Chromium.await(browser, (d) -> d.findElements(By.id("caption-" + deleted)).isEmpty());
+		Chromium.await(browser,
+				(d) -> Chromium.text(d, "document.querySelector('#caption-" + kept + " [data-ocr-text]').textContent")
+					.equals("Typed by the annotator"));
 		assertThat(browser.switchTo().activeElement()).isEqualTo(focused);
 	}
 
@@ -412,32 +406,13 @@ class BrowserIntegrationTests {
 
 		WebDriver page = browser();
 		page.get(url("/video.html?id=long"));
-		await(page, (d) -> d.findElements(By.cssSelector("#captions tr")).size() == count);
-		assertThat(text(page, "document.querySelector('#captions tr:last-child td:nth-child(2)').textContent"))
+		Chromium.await(page, (d) -> d.findElements(By.cssSelector("#captions tr")).size() == count);
+		assertThat(Chromium.text(page, "document.querySelector('#captions tr:last-child td:nth-child(2)').textContent"))
 			.isEqualTo((count - 1) + "–" + (count - 1));
 	}
 
 	private WebDriver browser() {
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-		Path profile;
-		try {
-			profile = Files.createTempDirectory(workDir, "chromium-profile");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--user-data-dir=" + profile, "--window-size=1280,900");
-		LoggingPreferences logging = new LoggingPreferences();
-		logging.enable(LogType.BROWSER, Level.ALL);
-		options.setCapability("goog:loggingPrefs", logging);
-		ChromeDriverService service = new ChromeDriverService.Builder()
-			.usingDriverExecutable(new File(System.getProperty("chromium.driver", "/usr/bin/chromedriver")))
-			.usingAnyFreePort()
-			.build();
-		WebDriver driver = new ChromeDriver(service, options);
+		WebDriver driver = Chromium.start(workDir);
 		this.browsers.add(driver);
 		return driver;
 	}
@@ -446,23 +421,10 @@ class BrowserIntegrationTests {
 		return "http://localhost:" + this.port + path;
 	}
 
-	private static String connection(WebDriver page) {
-		return text(page, "document.getElementById('connection').dataset.status");
-	}
-
-	private static String statusOf(WebDriver page, String captionId) {
-		return text(page, "document.querySelector('#caption-" + captionId + " [data-ocr-status]')?.dataset.ocrStatus");
-	}
-
 	private static int completedCount(WebDriver page) {
-		String badge = text(page, "document.querySelector(\"#video-clip [data-ocr='completed']\")?.textContent");
+		String badge = Chromium.text(page,
+				"document.querySelector(\"#video-clip [data-ocr='completed']\")?.textContent");
 		return badge.isEmpty() ? 0 : Integer.parseInt(badge.replaceAll("\\D+", ""));
-	}
-
-	/** Reads the page in one script, so that a re-render in between cannot go stale. */
-	private static String text(WebDriver page, String expression) {
-		Object value = ((JavascriptExecutor) page).executeScript("return String((" + expression + ") ?? '');");
-		return String.valueOf(value);
 	}
 
 	private static String otherWindow(WebDriver page) {
@@ -470,19 +432,8 @@ class BrowserIntegrationTests {
 		return page.getWindowHandles().stream().filter((handle) -> !handle.equals(current)).findFirst().orElseThrow();
 	}
 
-	private static List<String> consoleOf(WebDriver page) {
-		return page.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
-	}
-
-	private static void await(WebDriver page, Function<WebDriver, Boolean> condition) {
-		// a live page rewrites what an event changed: an element found a moment ago may
-		// be gone
-		new WebDriverWait(page, PATIENCE, Duration.ofMillis(100)).ignoring(StaleElementReferenceException.class)
-			.until(condition::apply);
-	}
-
 	private static void awaitTrue(Callable<Boolean> condition) {
-		Awaitility.await().atMost(PATIENCE).until(condition);
+		Awaitility.await().atMost(Chromium.PATIENCE).until(condition);
 	}
 
 	/**

@@ -1,21 +1,16 @@
 package io.captionflow.system;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import java.util.logging.Level;
 
 import io.captionflow.events.VideoManifest;
 import io.captionflow.system.issuer.TestAuthorizationServer;
@@ -29,16 +24,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
@@ -54,8 +41,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserSignInIntegrationTests {
-
-	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
 	@TempDir
 	static Path workDir;
@@ -149,20 +134,22 @@ class BrowserSignInIntegrationTests {
 		WebDriver page = browser();
 		String videoPage = this.gatewayUri + "/video.html?id=clip";
 		page.get(videoPage);
-		await(page, (d) -> d.getCurrentUrl().startsWith(this.issuer.issuerUri() + "/login"));
+		Chromium.await(page, (d) -> d.getCurrentUrl().startsWith(this.issuer.issuerUri() + "/login"));
 		page.findElement(By.name("username")).sendKeys(TestAuthorizationServer.USER);
 		page.findElement(By.name("password")).sendKeys(this.issuer.password());
 		page.findElement(By.cssSelector("button[type=submit], input[type=submit]")).click();
 		// back on the page asked for (the request cache may add its "continue" marker)
-		await(page, (d) -> d.getCurrentUrl().startsWith(videoPage));
+		Chromium.await(page, (d) -> d.getCurrentUrl().startsWith(videoPage));
 
 		// the list, the media and the stream, on the session cookie alone
-		await(page, (d) -> "live".equals(connection(d)) && !d.findElements(By.cssSelector("#captions tr")).isEmpty());
-		await(page, (d) -> text(d,
+		Chromium.await(page, (d) -> "live".equals(Chromium.connection(d))
+				&& !d.findElements(By.cssSelector("#captions tr")).isEmpty());
+		Chromium.await(page, (d) -> Chromium.text(d,
 				"document.getElementById('player').readyState >= 1 || document.getElementById('player').error !== null")
 			.equals("true"));
-		assertThat(text(page, "document.getElementById('player').error?.message")).as("the player's error").isEmpty();
-		assertThat(text(page, "document.getElementById('player').videoWidth")).as("the decoded video's width")
+		assertThat(Chromium.text(page, "document.getElementById('player').error?.message")).as("the player's error")
+			.isEmpty();
+		assertThat(Chromium.text(page, "document.getElementById('player').videoWidth")).as("the decoded video's width")
 			.isEqualTo("1280");
 
 		// a write with the session but without the CSRF token is refused
@@ -184,8 +171,8 @@ class BrowserSignInIntegrationTests {
 		page.findElement(By.id("end")).sendKeys(String.valueOf(burnedIn.endFrameIndex()));
 		page.findElement(By.id("save")).click();
 		List<String> seen = new ArrayList<>();
-		await(page, (d) -> {
-			String status = statusOf(d, captionId);
+		Chromium.await(page, (d) -> {
+			String status = Chromium.statusOf(d, captionId);
 			if (!status.equals("idle") && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(status))) {
 				seen.add(status);
 			}
@@ -194,59 +181,15 @@ class BrowserSignInIntegrationTests {
 		assertThat(seen).as("badges after saving").startsWith("queued").endsWith("completed");
 		assertThat(page.findElement(By.cssSelector("#caption-" + captionId + " [data-ocr-text]")).getText())
 			.isEqualTo(burnedIn.text());
-		await(page, (d) -> (Boolean) ((JavascriptExecutor) d).executeScript(
+		Chromium.await(page, (d) -> (Boolean) ((JavascriptExecutor) d).executeScript(
 				"const i = document.getElementById('median'); return !i.hidden && i.complete && i.naturalWidth > 0;"));
-		assertThat(consoleOf(page)).anyMatch((line) -> line.contains("[SSE] Connected"));
+		assertThat(Chromium.consoleOf(page)).anyMatch((line) -> line.contains("[SSE] Connected"));
 	}
 
 	private WebDriver browser() {
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-		Path profile;
-		try {
-			profile = Files.createTempDirectory(workDir, "chromium-profile");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--user-data-dir=" + profile, "--window-size=1280,900");
-		LoggingPreferences logging = new LoggingPreferences();
-		logging.enable(LogType.BROWSER, Level.ALL);
-		options.setCapability("goog:loggingPrefs", logging);
-		ChromeDriverService service = new ChromeDriverService.Builder()
-			.usingDriverExecutable(new File(System.getProperty("chromium.driver", "/usr/bin/chromedriver")))
-			.usingAnyFreePort()
-			.build();
-		WebDriver driver = new ChromeDriver(service, options);
+		WebDriver driver = Chromium.start(workDir);
 		this.browsers.add(driver);
 		return driver;
-	}
-
-	private static String connection(WebDriver page) {
-		return text(page, "document.getElementById('connection').dataset.status");
-	}
-
-	private static String statusOf(WebDriver page, String captionId) {
-		return text(page, "document.querySelector('#caption-" + captionId + " [data-ocr-status]')?.dataset.ocrStatus");
-	}
-
-	/** Reads the page in one script, so that a re-render in between cannot go stale. */
-	private static String text(WebDriver page, String expression) {
-		Object value = ((JavascriptExecutor) page).executeScript("return String((" + expression + ") ?? '');");
-		return String.valueOf(value);
-	}
-
-	private static List<String> consoleOf(WebDriver page) {
-		return page.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
-	}
-
-	private static void await(WebDriver page, Function<WebDriver, Boolean> condition) {
-		new WebDriverWait(page, PATIENCE, Duration.ofMillis(100)).ignoring(StaleElementReferenceException.class)
-			.withMessage(() -> "the page at " + page.getCurrentUrl() + " shows: "
-					+ page.findElement(By.tagName("body")).getText())
-			.until(condition::apply);
 	}
 
 }
