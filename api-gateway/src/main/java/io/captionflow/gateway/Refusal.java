@@ -14,19 +14,31 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * A request refused for now, answered before any work is done for it: 429 or 503, a
- * {@code Retry-After} header and an RFC 9457 problem body, written straight to the
- * response (a refused event stream asked for {@code text/event-stream}, which a problem
- * is not, so this does not go through content negotiation).
+ * A request refused before any handler runs (by the abuse limits or the security layer):
+ * an RFC 9457 problem body naming what is wrong, written straight to the response (a
+ * refused event stream asked for {@code text/event-stream}, which a problem is not, so
+ * this does not go through content negotiation), with {@code Retry-After} when trying
+ * again later helps.
  *
- * @param status 429 or 503
+ * @param status the status, such as 429 or 503
  * @param title the problem's title
- * @param detail what was over which limit
- * @param retryAfter when to try again
+ * @param detail what is wrong, or what was over which limit
+ * @param retryAfter when to try again, or null when waiting would not help
  */
 public record Refusal(HttpStatus status, String title, String detail, Duration retryAfter) {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * A refusal that waiting would not lift.
+	 * @param status the status
+	 * @param title the problem's title
+	 * @param detail what is wrong
+	 * @return the refusal
+	 */
+	public static Refusal of(HttpStatus status, String title, String detail) {
+		return new Refusal(status, title, detail, null);
+	}
 
 	/**
 	 * Writes the refusal as the exchange's response.
@@ -35,12 +47,18 @@ public record Refusal(HttpStatus status, String title, String detail, Duration r
 	 */
 	public Mono<Void> write(ServerWebExchange exchange) {
 		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			return Mono.empty();
+		}
 		response.setStatusCode(this.status);
 		HttpHeaders headers = response.getHeaders();
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds()));
+		if (this.retryAfter != null) {
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds()));
+		}
 		headers.setCacheControl("no-store");
-		// written before the security layer, which adds these to every other response
+		// refusals of the abuse limits are written before the security layer, which adds
+		// these to every other response
 		headers.set("X-Content-Type-Options", "nosniff");
 		headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 		Map<String, Object> problem = new LinkedHashMap<>();
@@ -49,7 +67,9 @@ public record Refusal(HttpStatus status, String title, String detail, Duration r
 		problem.put("status", this.status.value());
 		problem.put("detail", this.detail);
 		problem.put("instance", exchange.getRequest().getPath().value());
-		problem.put("retryAfter", retryAfterSeconds());
+		if (this.retryAfter != null) {
+			problem.put("retryAfter", retryAfterSeconds());
+		}
 		byte[] body = JSON.writeValueAsBytes(problem);
 		headers.setContentLength(body.length);
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Set;
 
 import io.captionflow.gateway.GatewayProperties.SecurityMode;
+import io.captionflow.gateway.Refusal;
 import io.captionflow.gateway.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -96,12 +96,9 @@ class AccessConfiguration {
 
 	private final ServerBind bind;
 
-	private final ProblemResponses problems;
-
-	AccessConfiguration(GatewayProperties properties, Environment environment, JsonMapper json) {
+	AccessConfiguration(GatewayProperties properties, Environment environment) {
 		this.settings = properties.security();
 		this.bind = ServerBind.of(environment);
-		this.problems = new ProblemResponses(json);
 		if (this.settings.mode() == SecurityMode.NONE && !this.bind.loopback()) {
 			throw new IllegalStateException("captionflow.gateway.security.mode is none (no authentication) while "
 					+ "the gateway listens on " + this.bind.describe() + ": an open gateway may only listen on a "
@@ -202,9 +199,11 @@ class AccessConfiguration {
 		http.csrf((csrf) -> csrf.csrfTokenRepository(tokens)
 			.csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
 			.requireCsrfProtectionMatcher(cookieWrites)
-			.accessDeniedHandler((exchange, denied) -> this.problems.write(exchange, HttpStatus.FORBIDDEN,
-					"CSRF token missing or invalid", "a write with the session cookie must send the XSRF-TOKEN "
-							+ "cookie's value in the X-XSRF-TOKEN header")));
+			.accessDeniedHandler((exchange, denied) -> Refusal
+				.of(HttpStatus.FORBIDDEN, "CSRF token missing or invalid",
+						"a write with the session cookie must send the XSRF-TOKEN cookie's value in the "
+								+ "X-XSRF-TOKEN header")
+				.write(exchange)));
 		http.addFilterAfter(csrfCookie(), SecurityWebFiltersOrder.CSRF);
 		if (pagesSignIn) {
 			http.requestCache((cache) -> cache.requestCache(PAGE_ASKED_FOR));
@@ -250,8 +249,7 @@ class AccessConfiguration {
 	 */
 	@Bean
 	ServerExchangeRejectedHandler rejectedUrls() {
-		return (exchange, ex) -> this.problems.write(exchange, HttpStatus.BAD_REQUEST, "Invalid request",
-				ex.getMessage());
+		return (exchange, ex) -> Refusal.of(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage()).write(exchange);
 	}
 
 	/**
@@ -273,12 +271,13 @@ class AccessConfiguration {
 	}
 
 	private ServerHttpSecurity common(ServerHttpSecurity http) {
-		ServerBind bind = this.bind;
 		return http
 			// after the headers writer, so that a refusal carries the security headers
 			// too
-			.addFilterAfter(new HostAndOriginCheck(HostAndOriginCheck.allowedHosts(this.settings.allowedHosts(), bind),
-					this.settings.allowedOrigins(), this.problems), SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
+			.addFilterAfter(
+					new HostAndOriginCheck(HostAndOriginCheck.allowedHosts(this.settings.allowedHosts(), this.bind),
+							this.settings.allowedOrigins()),
+					SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -336,7 +335,7 @@ class AccessConfiguration {
 		if (pagesSignIn) {
 			headers.set(LOGIN_HEADER, LOGIN_PATH);
 		}
-		return this.problems.write(exchange, HttpStatus.UNAUTHORIZED, "Not authenticated", detail);
+		return Refusal.of(HttpStatus.UNAUTHORIZED, "Not authenticated", detail).write(exchange);
 	}
 
 	private ServerAccessDeniedHandler forbidden() {
@@ -346,8 +345,10 @@ class AccessConfiguration {
 					.getHeaders()
 					.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\"");
 			}
-			return this.problems.write(exchange, HttpStatus.FORBIDDEN, "Not allowed",
-					"the credentials do not grant the permission " + required(exchange) + " this request needs");
+			return Refusal
+				.of(HttpStatus.FORBIDDEN, "Not allowed",
+						"the credentials do not grant the permission " + required(exchange) + " this request needs")
+				.write(exchange);
 		};
 	}
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.captionflow.gateway.Refusal;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -29,15 +30,12 @@ final class HostAndOriginCheck implements WebFilter {
 
 	private final Set<String> origins;
 
-	private final ProblemResponses problems;
-
 	/**
 	 * Creates the check.
 	 * @param allowedHosts the host names allowed; empty for any
 	 * @param allowedOrigins the origins allowed besides the gateway's own
-	 * @param problems writes refusals
 	 */
-	HostAndOriginCheck(List<String> allowedHosts, List<String> allowedOrigins, ProblemResponses problems) {
+	HostAndOriginCheck(List<String> allowedHosts, List<String> allowedOrigins) {
 		this.hosts = allowedHosts.stream()
 			.map(String::strip)
 			.filter((host) -> !host.isEmpty())
@@ -55,7 +53,6 @@ final class HostAndOriginCheck implements WebFilter {
 				return normalized;
 			})
 			.collect(Collectors.toUnmodifiableSet());
-		this.problems = problems;
 	}
 
 	/**
@@ -77,17 +74,21 @@ final class HostAndOriginCheck implements WebFilter {
 		URI uri = exchange.getRequest().getURI();
 		String host = (uri.getHost() != null) ? hostName(uri.getHost()) : null;
 		if (!this.hosts.isEmpty() && (host == null || !this.hosts.contains(host))) {
-			return this.problems.write(exchange, HttpStatus.FORBIDDEN, "Host not allowed", "requests addressed to '"
-					+ host + "' are not served; allow the name in captionflow.gateway.security.allowed-hosts");
+			return Refusal
+				.of(HttpStatus.FORBIDDEN, "Host not allowed",
+						"requests addressed to '" + host
+								+ "' are not served; allow the name in captionflow.gateway.security.allowed-hosts")
+				.write(exchange);
 		}
 		String origin = exchange.getRequest().getHeaders().getFirst(HttpHeaders.ORIGIN);
 		if (origin != null) {
 			String normalized = origin(origin);
 			String own = origin(uri.getScheme() + "://" + uri.getRawAuthority());
 			if (normalized == null || !(normalized.equals(own) || this.origins.contains(normalized))) {
-				return this.problems.write(exchange, HttpStatus.FORBIDDEN, "Origin not allowed",
+				return Refusal.of(HttpStatus.FORBIDDEN, "Origin not allowed",
 						"requests from pages of " + ((normalized != null) ? normalized : "an opaque origin")
-								+ " are not served; allow the origin in captionflow.gateway.security.allowed-origins");
+								+ " are not served; allow the origin in captionflow.gateway.security.allowed-origins")
+					.write(exchange);
 			}
 		}
 		return chain.filter(exchange);

@@ -1,6 +1,7 @@
 package io.captionflow.gateway.security;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 import org.springframework.core.env.Environment;
 
@@ -18,7 +19,17 @@ public record ServerBind(InetAddress address) {
 	 * @return the bind
 	 */
 	public static ServerBind of(Environment environment) {
-		return new ServerBind(environment.getProperty("server.address", InetAddress.class));
+		// read as text, as Boot binds it: an environment need not carry Boot's converters
+		String address = environment.getProperty("server.address");
+		if (address == null || address.isBlank()) {
+			return new ServerBind(null);
+		}
+		try {
+			return new ServerBind(InetAddress.getByName(address.strip()));
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException("server.address '" + address + "' is no address of this host", ex);
+		}
 	}
 
 	/**

@@ -5,16 +5,15 @@ import java.time.Clock;
 import java.util.stream.Collectors;
 
 import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.security.ServerBind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -28,11 +27,9 @@ class WebhookConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(WebhookConfiguration.class);
 
 	@Bean
-	WebhookSources webhookSources(GatewayProperties properties, ObjectProvider<ServerProperties> server,
-			Environment environment, Clock clock) {
+	WebhookSources webhookSources(GatewayProperties properties, Environment environment, Clock clock) {
 		refuseUnknownSettings(environment);
-		ServerProperties serverProperties = server.getIfAvailable();
-		InetAddress bind = (serverProperties != null) ? serverProperties.getAddress() : null;
+		InetAddress bind = ServerBind.of(environment).address();
 		WebhookSources sources = WebhookSources.of(properties.webhooks(), bind, clock);
 		String where = (bind != null) ? bind.getHostAddress() : "every interface";
 		if (!sources.sources().isEmpty()) {

@@ -122,8 +122,9 @@ class SecurityIntegrationTests {
 				Endpoint.read(HttpMethod.GET, (id) -> "/video.html", 200),
 				new Endpoint(HttpMethod.POST, (id) -> "/api/videos/s1/captions",
 						"{\"startFrameIndex\":900,\"endFrameIndex\":905,\"state\":\"gap\"}", Permission.ANNOTATE, 201),
-				new Endpoint(HttpMethod.PUT, (id) -> "/api/videos/s1/captions/" + id + "/extents", null,
-						Permission.ANNOTATE, 200),
+				new Endpoint(HttpMethod.PUT, (id) -> "/api/videos/s1/captions/" + id + "/extents",
+						"{\"startFrameIndex\":950,\"endFrameIndex\":955,\"state\":\"predicted\"}", Permission.ANNOTATE,
+						200),
 				new Endpoint(HttpMethod.PUT, (id) -> "/api/videos/s1/captions/" + id + "/text",
 						"{\"text\":\"checked\",\"textStatus\":\"confirmed\"}", Permission.ANNOTATE, 200),
 				new Endpoint(HttpMethod.DELETE, (id) -> "/api/videos/s1/captions/" + id, null, Permission.ANNOTATE,
@@ -139,7 +140,7 @@ class SecurityIntegrationTests {
 	@MethodSource("endpoints")
 	void eachEndpointServesOnlyAValidTokenWithItsPermission(Endpoint endpoint) {
 		String path = endpoint.path().apply(this.captionId);
-		String body = endpoint.body(this.captionId);
+		String body = endpoint.json();
 
 		FluxExchangeResult<DataBuffer> none = exchange(endpoint.method(), path, body, null);
 		assertRefused(none, 401, "sign in, or send a bearer token");
@@ -278,13 +279,6 @@ class SecurityIntegrationTests {
 
 		static Endpoint read(HttpMethod method, Function<Long, String> path, int served) {
 			return new Endpoint(method, path, null, Permission.READ, served);
-		}
-
-		String body(long captionId) {
-			if (this.json == null && this.method == HttpMethod.PUT) {
-				return "{\"startFrameIndex\":950,\"endFrameIndex\":955,\"state\":\"predicted\"}";
-			}
-			return this.json;
 		}
 
 		String scope() {
