@@ -1,6 +1,10 @@
 package io.captionflow.gateway.security;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.captionflow.events.CropBox;
@@ -28,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -70,11 +77,16 @@ class SecurityIntegrationTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
+	private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\\r\\ncontent-length: *(\\d+)\\r\\n");
+
 	@TempDir
 	static Path workDir;
 
 	@Autowired
 	WebTestClient http;
+
+	@LocalServerPort
+	int port;
 
 	private long captionId;
 
@@ -174,6 +186,49 @@ class SecurityIntegrationTests {
 		String other = issuer.token(Instant.now().plus(Duration.ofHours(1)),
 				Map.of("roles", List.of("captionflow.admin")));
 		assertThat(exchange(HttpMethod.GET, "/api/videos", null, other).getStatus().value()).isEqualTo(403);
+	}
+
+	/**
+	 * One keep-alive connection, each request sent as soon as the previous response has
+	 * come, alternating requests without a token and with an expired one: the first kind
+	 * is refused off the connection's event loop, so the next request often comes before
+	 * the server has finished with the last one, and the second kind is refused at once.
+	 * Each must still be answered (reactor/reactor-netty#4361 stalled the request after
+	 * such a pair until the client gave up).
+	 */
+	@Test
+	void aKeepAliveConnectionAnswersEachRequestInTurn() throws IOException {
+		String expired = "Authorization: Bearer "
+				+ issuer.token(Instant.now().minus(Duration.ofHours(1)), "captionflow.read") + "\r\n";
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(10_000);
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			OutputStream out = socket.getOutputStream();
+			for (int i = 0; i < 400; i++) {
+				String token = (i % 2 == 0) ? "" : expired;
+				out.write(("GET /api/videos HTTP/1.1\r\nHost: localhost\r\n" + token + "\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				String head = readHead(in);
+				assertThat(head).as("response %d", i).startsWith("HTTP/1.1 401 ");
+				Matcher length = CONTENT_LENGTH.matcher(head);
+				assertThat(length.find()).as("response %d has a length: %s", i, head).isTrue();
+				assertThat(in.readNBytes(Integer.parseInt(length.group(1)))).asString(StandardCharsets.UTF_8)
+					.contains((i % 2 == 0) ? "sign in, or send a bearer token" : "expired");
+			}
+		}
+	}
+
+	private static String readHead(InputStream in) throws IOException {
+		StringBuilder head = new StringBuilder();
+		while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+			int b = in.read();
+			if (b < 0) {
+				throw new IOException("the connection ended in a response head: " + head);
+			}
+			head.append((char) b);
+		}
+		return head.toString();
 	}
 
 	@Test
