@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param videoId the video
  * @param startFrameIndex first frame, inclusive, 0-based
  * @param endFrameIndex last frame, inclusive
- * @param extentsState {@code predicted}, {@code confirmed}, {@code gap} or {@code issue}
+ * @param extentsState the annotator's judgement of the extents
  * @param extentsPending whether the extents await review
  * @param text the annotator's text
  * @param textPending whether the text awaits review
@@ -17,8 +17,7 @@ import java.time.Instant;
  * @param captionOcr the OCR text, null until OCR completed
  * @param captionOcrConfidence OCR confidence in the least certain word, 0 to 100; below
  * 80 means "check this"
- * @param captionOcrStatus {@code idle}, {@code queued}, {@code processing},
- * {@code completed} or {@code error}
+ * @param captionOcrStatus where its OCR is
  * @param captionOcrError why OCR failed
  * @param captionOcrProgress how far the worker is, 0 to 100, while OCR is in progress;
  * null otherwise
@@ -28,8 +27,17 @@ import java.time.Instant;
  * @param createdAt creation time
  * @param updatedAt last change
  */
-public record Caption(long id, String videoId, int startFrameIndex, int endFrameIndex, String extentsState,
+record Caption(long id, String videoId, int startFrameIndex, int endFrameIndex, ExtentsState extentsState,
 		boolean extentsPending, String text, boolean textPending, String notes, String captionOcr,
-		Double captionOcrConfidence, String captionOcrStatus, String captionOcrError, Integer captionOcrProgress,
+		Double captionOcrConfidence, OcrStatus captionOcrStatus, String captionOcrError, Integer captionOcrProgress,
 		Instant captionOcrProcessedAt, boolean imageNeedsRegen, long revision, Instant createdAt, Instant updatedAt) {
+
+	CaptionKey key() {
+		return new CaptionKey(this.videoId, this.id);
+	}
+
+	FrameRange range() {
+		return new FrameRange(this.startFrameIndex, this.endFrameIndex);
+	}
+
 }

@@ -5,13 +5,13 @@ import java.util.List;
 import io.captionflow.gateway.InvalidRequestException;
 import io.captionflow.gateway.MediaFiles;
 import io.captionflow.gateway.NotFoundException;
+import io.captionflow.gateway.video.Videos;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -36,14 +36,14 @@ class CaptionController {
 
 	private final CaptionEdits edits;
 
-	private final DatabaseClient db;
+	private final Videos videos;
 
 	private final MediaFiles media;
 
-	CaptionController(CaptionStore captions, CaptionEdits edits, DatabaseClient db, MediaFiles media) {
+	CaptionController(CaptionStore captions, CaptionEdits edits, Videos videos, MediaFiles media) {
 		this.captions = captions;
 		this.edits = edits;
-		this.db = db;
+		this.videos = videos;
 		this.media = media;
 	}
 
@@ -64,9 +64,8 @@ class CaptionController {
 
 	@GetMapping("/{captionId}")
 	Mono<Caption> get(@PathVariable String videoId, @PathVariable long captionId) {
-		return this.captions.find(videoId, captionId)
-			.switchIfEmpty(Mono.error(() -> new NotFoundException(
-					"caption " + captionId + " of video '" + videoId + "' does not exist")));
+		CaptionKey key = new CaptionKey(videoId, captionId);
+		return this.captions.find(key).switchIfEmpty(Mono.error(key::notFound));
 	}
 
 	@PostMapping
@@ -78,19 +77,19 @@ class CaptionController {
 	@PutMapping("/{captionId}/extents")
 	Mono<CaptionEdits.SaveResult> saveExtents(@PathVariable String videoId, @PathVariable long captionId,
 			@Valid @RequestBody ExtentsRequest request) {
-		return this.edits.saveExtents(videoId, captionId, request);
+		return this.edits.saveExtents(new CaptionKey(videoId, captionId), request);
 	}
 
 	@PutMapping("/{captionId}/text")
 	Mono<Caption> saveText(@PathVariable String videoId, @PathVariable long captionId,
 			@Valid @RequestBody TextRequest request) {
-		return this.edits.saveText(videoId, captionId, request);
+		return this.edits.saveText(new CaptionKey(videoId, captionId), request);
 	}
 
 	@DeleteMapping("/{captionId}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	Mono<Void> delete(@PathVariable String videoId, @PathVariable long captionId) {
-		return this.edits.delete(videoId, captionId);
+		return this.edits.delete(new CaptionKey(videoId, captionId));
 	}
 
 	/**
@@ -98,19 +97,15 @@ class CaptionController {
 	 */
 	@GetMapping("/{captionId}/image")
 	Mono<ResponseEntity<Resource>> image(@PathVariable String videoId, @PathVariable long captionId) {
-		return this.captions.findImage(videoId, captionId)
+		CaptionKey key = new CaptionKey(videoId, captionId);
+		return this.captions.findImage(key)
 			.flatMap((image) -> this.media.serve(image, MediaFiles.Kind.PNG))
-			.switchIfEmpty(Mono.error(() -> new NotFoundException(
-					"caption " + captionId + " of video '" + videoId + "' has no median image yet")));
+			.switchIfEmpty(Mono.error(() -> new NotFoundException(key + " has no median image yet")));
 	}
 
 	private Mono<Void> videoExists(String videoId) {
-		return this.db.sql("select count(*) from videos where id = :id")
-			.bind("id", videoId)
-			.map((row) -> row.get(0, Long.class))
-			.one()
-			.flatMap((count) -> (count > 0) ? Mono.<Void>empty()
-					: Mono.error(new NotFoundException("video '" + videoId + "' does not exist")));
+		return this.videos.exists(videoId)
+			.flatMap((exists) -> exists ? Mono.<Void>empty() : Mono.error(Videos.notFound(videoId)));
 	}
 
 	/**

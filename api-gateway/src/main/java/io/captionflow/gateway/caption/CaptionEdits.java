@@ -2,20 +2,17 @@ package io.captionflow.gateway.caption;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.stream.Stream;
 
-import io.captionflow.events.CaptionOcrRequested;
-import io.captionflow.events.Topics;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.events.WorkLimits;
 import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
-import io.captionflow.gateway.NotFoundException;
 import io.captionflow.gateway.notify.NotificationLog;
-import io.captionflow.gateway.outbox.Outbox;
+import io.captionflow.gateway.video.Video;
+import io.captionflow.gateway.video.Videos;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -26,22 +23,19 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * Edits captions, each edit in one transaction, with the video's row locked so that edits
  * of one video never interleave.
  * <p>
- * Saving extents is optimistic: the caption becomes {@code queued} with a new revision,
- * its OCR request goes into the outbox (replacing one not yet published) and a
- * {@code queued} notification is appended. Kafka is never called here; the outbox relay
- * publishes after commit. The new range wins over its neighbours, as annotators expect: a
- * caption inside it is deleted, one containing it is split in two, one overlapping it is
- * trimmed; every neighbour whose range changed is marked pending review and queued for
- * OCR again.
+ * Saving extents is optimistic: the caption becomes {@code queued} with a new revision
+ * and its OCR is asked for through the {@link OcrQueue}. The new range wins over its
+ * neighbours as {@link Overlap} decides; every neighbour whose range changed is marked
+ * pending review and queued for OCR again.
  */
 @Component
 class CaptionEdits {
 
-	static final String SOURCE = "api-gateway";
-
 	private final CaptionStore captions;
 
-	private final Outbox outbox;
+	private final Videos videos;
+
+	private final OcrQueue ocr;
 
 	private final NotificationLog notifications;
 
@@ -51,147 +45,142 @@ class CaptionEdits {
 
 	private final WorkLimits limits;
 
-	CaptionEdits(CaptionStore captions, Outbox outbox, NotificationLog notifications, TransactionalOperator transaction,
-			Clock clock, GatewayProperties properties) {
+	CaptionEdits(CaptionStore captions, Videos videos, OcrQueue ocr, NotificationLog notifications,
+			TransactionalOperator transaction, Clock clock, GatewayProperties properties) {
 		this.captions = captions;
-		this.outbox = outbox;
+		this.videos = videos;
+		this.ocr = ocr;
 		this.notifications = notifications;
 		this.transaction = transaction;
 		this.clock = clock;
 		this.limits = properties.limits().work();
 	}
 
-	Mono<SaveResult> saveExtents(String videoId, long captionId, ExtentsRequest request) {
-		int start = request.startFrameIndex();
-		int end = request.endFrameIndex();
+	Mono<SaveResult> saveExtents(CaptionKey key, ExtentsRequest request) {
 		Instant now = this.clock.instant();
-		Mono<SaveResult> save = checkRange(start, end).then(this.captions.lockCaption(videoId, captionId))
-			// which of the two is missing, for the problem's detail
-			.switchIfEmpty(Mono.defer(
-					() -> lockVideo(videoId, start, end).then(Mono.error(() -> captionNotFound(videoId, captionId)))))
-			.flatMap((target) -> checkEnd(target, end))
-			.flatMap((target) -> resolveOverlaps(videoId, captionId, start, end, target, now)
-				.flatMap((overlaps) -> queue(videoId, captionId, start, end, request.state(), false, target, now)
-					.map(overlaps::withCaption)));
+		Mono<SaveResult> save = checkRange(request.startFrameIndex(),
+				request.endFrameIndex())
+			.flatMap(
+					(range) -> lockVideo(key.videoId(), range)
+						.flatMap((video) -> this.captions.lock(key)
+							.flatMap((exists) -> exists ? Mono.just(video) : Mono.error(key::notFound)))
+						.flatMap(
+								(video) -> resolveOverlaps(key, range, video,
+										now)
+									.flatMap((overlaps) -> this.ocr.queue(key,
+											CaptionStore.ExtentsChange.saved(range, request.extentsState()), video, now)
+										.map(overlaps::withCaption))));
 		return this.transaction.transactional(save);
 	}
 
 	Mono<SaveResult> create(String videoId, CreateRequest request) {
-		int start = request.startFrameIndex();
-		int end = request.endFrameIndex();
 		Instant now = this.clock.instant();
-		Mono<SaveResult> create = lockVideo(videoId, start, end)
-			.flatMap((target) -> this.captions.insert(videoId, start, end, request.state(), request.text(), now)
-				.flatMap((captionId) -> resolveOverlaps(videoId, captionId, start, end, target, now)
-					.flatMap((overlaps) -> queue(videoId, captionId, start, end, request.state(), false, target, now)
-						.map(overlaps::withCaption))));
+		ExtentsState state = request.extentsState();
+		Mono<SaveResult> create = checkRange(request.startFrameIndex(),
+				request.endFrameIndex())
+			.flatMap(
+					(range) -> lockVideo(videoId,
+							range)
+						.flatMap((video) -> this.captions.insert(videoId, range, state, request.text(), now)
+							.map((captionId) -> new CaptionKey(videoId, captionId))
+							.flatMap((key) -> resolveOverlaps(key, range, video, now).flatMap((overlaps) -> this.ocr
+								.queue(key, CaptionStore.ExtentsChange.saved(range, state), video, now)
+								.map(overlaps::withCaption)))));
 		return this.transaction.transactional(create);
 	}
 
-	Mono<Caption> saveText(String videoId, long captionId, TextRequest request) {
+	Mono<Caption> saveText(CaptionKey key, TextRequest request) {
 		Mono<Caption> save = this.captions
-			.updateText(videoId, captionId, request.text(), "pending".equals(request.textStatus()), request.notes(),
+			.updateText(key, request.text(), request.status() == TextStatus.PENDING, request.notes(),
 					this.clock.instant())
-			.flatMap((count) -> (count > 0) ? edited(videoId, captionId).then(this.captions.find(videoId, captionId))
-					: Mono.error(captionNotFound(videoId, captionId)));
+			.flatMap((count) -> (count > 0) ? edited(key).then(this.captions.find(key)) : Mono.error(key.notFound()));
 		return this.transaction.transactional(save);
 	}
 
-	Mono<Void> delete(String videoId, long captionId) {
-		Mono<Void> delete = this.captions.delete(videoId, captionId)
-			.flatMap((count) -> (count > 0)
-					? this.outbox.discard(Topics.CAPTION_OCR_REQUESTS, captionId).then(edited(videoId, captionId))
-					: Mono.error(captionNotFound(videoId, captionId)))
+	Mono<Void> delete(CaptionKey key) {
+		Mono<Void> delete = this.captions.delete(key)
+			.flatMap((count) -> (count > 0) ? this.ocr.cancel(key).then(edited(key)) : Mono.error(key.notFound()))
 			.then();
 		return this.transaction.transactional(delete);
 	}
 
 	/** Tells the browsers a caption changed without OCR, in the edit's transaction. */
-	private Mono<Void> edited(String videoId, long captionId) {
-		return this.notifications.append(videoId, NotificationLog.CAPTION_EDIT_FLOW, VideoNotification.Status.COMPLETE,
-				null, captionId, SOURCE);
+	private Mono<Void> edited(CaptionKey key) {
+		return this.notifications.append(key.videoId(), NotificationLog.CAPTION_EDIT_FLOW,
+				VideoNotification.Status.COMPLETE, null, key.captionId(), OcrQueue.SOURCE);
 	}
 
-	private Mono<CaptionStore.SaveTarget> lockVideo(String videoId, int start, int end) {
-		return checkRange(start, end).then(this.captions.lockVideo(videoId))
-			.switchIfEmpty(Mono.error(() -> new NotFoundException("video '" + videoId + "' does not exist")))
-			.flatMap((target) -> checkEnd(target, end));
-	}
-
-	/** The range on its own, before any row is locked. */
-	private Mono<Void> checkRange(int start, int end) {
+	/**
+	 * The range on its own, before any row is locked; a range is built only once it
+	 * passed.
+	 */
+	private Mono<FrameRange> checkRange(int start, int end) {
 		return this.limits.checkRange(start, end, Long.MAX_VALUE)
-			.map((violation) -> Mono.<Void>error(new InvalidRequestException(violation.field(), violation.message())))
-			.orElse(Mono.empty());
+			.map((violation) -> Mono
+				.<FrameRange>error(new InvalidRequestException(violation.field(), violation.message())))
+			.orElseGet(() -> Mono.just(new FrameRange(start, end)));
+	}
+
+	private Mono<Video> lockVideo(String videoId, FrameRange range) {
+		return this.videos.lock(videoId)
+			.switchIfEmpty(Mono.error(() -> Videos.notFound(videoId)))
+			.flatMap((video) -> checkEnd(video, range.end()));
 	}
 
 	/**
 	 * The range against the video, and the video's caption box against the limits: a
 	 * video registered before the limits were may have a box no worker would take.
 	 */
-	private Mono<CaptionStore.SaveTarget> checkEnd(CaptionStore.SaveTarget target, int end) {
-		if (end >= target.frameCount()) {
+	private Mono<Video> checkEnd(Video video, int end) {
+		if (end >= video.frameCount()) {
 			return Mono.error(new InvalidRequestException("endFrameIndex", "endFrameIndex " + end
-					+ " is beyond the last frame of the video (" + (target.frameCount() - 1) + ")"));
+					+ " is beyond the last frame of the video (" + (video.frameCount() - 1) + ")"));
 		}
-		Optional<WorkLimits.Violation> violation = this.limits.checkCrop(target.crop(), target.width(), target.height())
+		Optional<WorkLimits.Violation> violation = this.limits.checkCrop(video.crop(), video.width(), video.height())
 			.map((crop) -> new WorkLimits.Violation("crop",
 					"the video's " + crop.message() + "; change it with PATCH /api/videos/{id}"));
 		return violation
-			.map((broken) -> Mono.<CaptionStore.SaveTarget>error(
-					new InvalidRequestException(broken.field(), broken.message())))
-			.orElse(Mono.just(target));
+			.map((broken) -> Mono.<Video>error(new InvalidRequestException(broken.field(), broken.message())))
+			.orElse(Mono.just(video));
 	}
 
 	/**
-	 * Makes room for the range {@code [start, end]} of one caption among the others.
+	 * Makes room for a caption's range among the others of its video, one neighbour at a
+	 * time in frame order, as {@link Overlap} decides.
 	 */
-	private Mono<SaveResult> resolveOverlaps(String videoId, long captionId, int start, int end,
-			CaptionStore.SaveTarget target, Instant now) {
-		SaveResult result = SaveResult.empty();
-		return this.captions.findOverlapping(videoId, captionId, start, end)
+	private Mono<SaveResult> resolveOverlaps(CaptionKey saved, FrameRange range, Video video, Instant now) {
+		// every neighbour is read before any is changed: the right part of a split is
+		// not a neighbour
+		return this.captions.findOverlapping(saved, range)
 			.collectList()
 			.flatMapMany(Flux::fromIterable)
-			.concatMap((other) -> {
-				int otherStart = other.startFrameIndex();
-				int otherEnd = other.endFrameIndex();
-				if (otherStart >= start && otherEnd <= end) {
-					result.deleted().add(other.id());
-					return this.captions.delete(videoId, other.id())
-						.then(this.outbox.discard(Topics.CAPTION_OCR_REQUESTS, other.id()));
-				}
-				if (otherStart < start && otherEnd > end) {
-					return queue(videoId, other.id(), otherStart, start - 1, null, true, target, now)
-						.doOnNext(result.modified()::add)
-						.then(this.captions.insert(videoId, end + 1, otherEnd, other.extentsState(), other.text(), now))
-						.flatMap((rightId) -> queue(videoId, rightId, end + 1, otherEnd, null, true, target, now))
-						.doOnNext(result.created()::add);
-				}
-				Mono<Caption> trimmed = (otherStart < start)
-						? queue(videoId, other.id(), otherStart, start - 1, null, true, target, now)
-						: queue(videoId, other.id(), end + 1, otherEnd, null, true, target, now);
-				return trimmed.doOnNext(result.modified()::add);
-			})
-			.then(Mono.just(result));
+			.concatMap((neighbour) -> makeRoom(neighbour, Overlap.of(range, neighbour.range()), video, now))
+			.reduce(SaveResult.NOTHING, SaveResult::and);
 	}
 
-	/**
-	 * Gives a caption a range, queues its OCR and tells the browsers.
-	 */
-	private Mono<Caption> queue(String videoId, long captionId, int start, int end, String state, boolean pending,
-			CaptionStore.SaveTarget target, Instant now) {
-		return this.captions.queueExtents(videoId, captionId, start, end, state, pending, now)
-			.flatMap((caption) -> this.outbox
-				.replace(Topics.CAPTION_OCR_REQUESTS, videoId, captionId,
-						CaptionOcrRequested.of(UUID.randomUUID(), videoId, captionId, caption.revision(), start, end,
-								target.crop(), target.language(), target.media(), now))
-				.then(this.notifications.append(videoId, NotificationLog.CAPTION_OCR_FLOW,
-						VideoNotification.Status.QUEUED, null, captionId, SOURCE))
-				.thenReturn(caption));
-	}
-
-	private static NotFoundException captionNotFound(String videoId, long captionId) {
-		return new NotFoundException("caption " + captionId + " of video '" + videoId + "' does not exist");
+	private Mono<SaveResult> makeRoom(Caption neighbour, Overlap overlap, Video video, Instant now) {
+		CaptionKey key = neighbour.key();
+		return switch (overlap) {
+			case Overlap.Untouched untouched -> Mono.just(SaveResult.NOTHING);
+			case Overlap.Covered covered ->
+				this.captions.delete(key).then(this.ocr.cancel(key)).thenReturn(SaveResult.deleted(key.captionId()));
+			case Overlap.Trimmed(FrameRange rest) ->
+				this.ocr.queue(key, CaptionStore.ExtentsChange.leftByNeighbour(rest), video, now)
+					.map(SaveResult::modified);
+			// a delete does not lock the video: the left part may be gone meanwhile, and
+			// the right part is made all the same
+			case Overlap.Split(FrameRange left, FrameRange right) ->
+				this.ocr.queue(key, CaptionStore.ExtentsChange.leftByNeighbour(left), video, now)
+					.map(SaveResult::modified)
+					.defaultIfEmpty(SaveResult.NOTHING)
+					.flatMap((modified) -> this.captions
+						.insert(key.videoId(), right, neighbour.extentsState(), neighbour.text(), now)
+						.flatMap((rightId) -> this.ocr.queue(new CaptionKey(key.videoId(), rightId),
+								CaptionStore.ExtentsChange.leftByNeighbour(right), video, now))
+						.map(SaveResult::created)
+						.defaultIfEmpty(SaveResult.NOTHING)
+						.map(modified::and));
+		};
 	}
 
 	/**
@@ -205,13 +194,32 @@ class CaptionEdits {
 	 */
 	record SaveResult(Caption caption, List<Long> deleted, List<Caption> modified, List<Caption> created) {
 
-		static SaveResult empty() {
-			return new SaveResult(null, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+		static final SaveResult NOTHING = new SaveResult(null, List.of(), List.of(), List.of());
+
+		static SaveResult deleted(long captionId) {
+			return new SaveResult(null, List.of(captionId), List.of(), List.of());
+		}
+
+		static SaveResult modified(Caption caption) {
+			return new SaveResult(null, List.of(), List.of(caption), List.of());
+		}
+
+		static SaveResult created(Caption caption) {
+			return new SaveResult(null, List.of(), List.of(), List.of(caption));
+		}
+
+		/** Both outcomes, this one's first. */
+		SaveResult and(SaveResult other) {
+			return new SaveResult(null, concat(this.deleted, other.deleted), concat(this.modified, other.modified),
+					concat(this.created, other.created));
 		}
 
 		SaveResult withCaption(Caption saved) {
-			return new SaveResult(saved, List.copyOf(this.deleted), List.copyOf(this.modified),
-					List.copyOf(this.created));
+			return new SaveResult(saved, this.deleted, this.modified, this.created);
+		}
+
+		private static <T> List<T> concat(List<T> first, List<T> second) {
+			return Stream.concat(first.stream(), second.stream()).toList();
 		}
 
 	}

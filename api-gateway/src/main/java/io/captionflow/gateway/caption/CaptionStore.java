@@ -5,11 +5,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
-import io.captionflow.events.CropBox;
-import io.captionflow.events.FlowCompleted;
-import io.captionflow.events.FlowProgressed;
-import io.captionflow.events.FlowStarted;
-import io.captionflow.gateway.PlainText;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,14 +13,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads and writes caption rows. Writes join the caller's transaction.
+ * Reads and writes caption rows for the edits, the pages and the sweep; the workers'
+ * results are written by {@link CaptionOcrResults}. Writes join the caller's transaction.
  */
 @Component
-public class CaptionStore {
-
-	private static final int MAX_TEXT = 4000;
-
-	private static final int MAX_ERROR = 2000;
+class CaptionStore {
 
 	private static final String COLUMNS = """
 			id, video_id, start_frame_index, end_frame_index, extents_state, extents_pending, text, text_pending, notes,
@@ -39,52 +31,16 @@ public class CaptionStore {
 	}
 
 	/**
-	 * The captions of a video, by start frame.
-	 * @param videoId the video
-	 * @return its captions
-	 */
-	public Flux<Caption> findByVideo(String videoId) {
-		return this.db
-			.sql("select " + COLUMNS + " from captions where video_id = :videoId order by start_frame_index, id")
-			.bind("videoId", videoId)
-			.map(CaptionStore::caption)
-			.all();
-	}
-
-	/**
 	 * One caption of a video.
-	 * @param videoId the video
-	 * @param captionId the caption
+	 * @param key the caption
 	 * @return the caption, or empty
 	 */
-	public Mono<Caption> find(String videoId, long captionId) {
+	Mono<Caption> find(CaptionKey key) {
 		return this.db.sql("select " + COLUMNS + " from captions where video_id = :videoId and id = :id")
-			.bind("videoId", videoId)
-			.bind("id", captionId)
+			.bind("videoId", key.videoId())
+			.bind("id", key.captionId())
 			.map(CaptionStore::caption)
 			.one();
-	}
-
-	/**
-	 * Inserts predicted captions of a newly registered video.
-	 * @param videoId the video
-	 * @param ranges frame ranges, each {start, end}
-	 * @param at creation time
-	 * @return the number inserted
-	 */
-	public Mono<Long> insertPredicted(String videoId, List<int[]> ranges, Instant at) {
-		return Flux.fromIterable(ranges)
-			.concatMap((range) -> this.db.sql("""
-					insert into captions (video_id, start_frame_index, end_frame_index, extents_state, extents_pending,
-					  caption_ocr_status, created_at, updated_at)
-					values (:videoId, :start, :end, 'predicted', true, 'idle', :at, :at)""")
-				.bind("videoId", videoId)
-				.bind("start", range[0])
-				.bind("end", range[1])
-				.bind("at", utc(at))
-				.fetch()
-				.rowsUpdated())
-			.reduce(0L, Long::sum);
 	}
 
 	/**
@@ -112,67 +68,53 @@ public class CaptionStore {
 	}
 
 	/**
-	 * Locks a video's row for the rest of the transaction, so that edits of its captions
-	 * are serialised, and reads what saving extents needs to know of it.
-	 * @param videoId the video
-	 * @return the video's facts, or empty
+	 * Locks a caption's row for the rest of the transaction; its video's row is locked
+	 * first, so that edits of a video's captions are serialised.
+	 * @param key the caption
+	 * @return whether the caption exists
 	 */
-	Mono<SaveTarget> lockVideo(String videoId) {
-		return this.db.sql("""
-				select frame_count, width, height, media_location, ocr_language, crop_x, crop_y, crop_width,
-				  crop_height
-				from videos where id = :videoId for update""")
-			.bind("videoId", videoId)
-			.map(CaptionStore::saveTarget)
-			.one();
+	Mono<Boolean> lock(CaptionKey key) {
+		return this.db.sql("select id from captions where video_id = :videoId and id = :id for update")
+			.bind("videoId", key.videoId())
+			.bind("id", key.captionId())
+			.map((row) -> row.get("id", Long.class))
+			.all()
+			.hasElements();
 	}
 
 	/**
-	 * Locks a caption and its video's row for the rest of the transaction (one round trip
-	 * where a save needs two otherwise), and reads what saving its extents needs to know
-	 * of the video.
-	 * @param videoId the video
-	 * @param captionId the caption
-	 * @return the video's facts, or empty when the video or the caption does not exist
+	 * The other captions of a video whose ranges share a frame with a range, by start
+	 * frame: the neighbours {@link Overlap} decides about.
 	 */
-	Mono<SaveTarget> lockCaption(String videoId, long captionId) {
-		return this.db.sql("""
-				select v.frame_count, v.width, v.height, v.media_location, v.ocr_language, v.crop_x, v.crop_y,
-				  v.crop_width, v.crop_height
-				from videos v join captions c on c.video_id = v.id
-				where v.id = :videoId and c.id = :id for update""")
-			.bind("videoId", videoId)
-			.bind("id", captionId)
-			.map(CaptionStore::saveTarget)
-			.one();
-	}
-
-	/**
-	 * The other captions of a video whose ranges overlap a range.
-	 */
-	Flux<Caption> findOverlapping(String videoId, long exceptId, int start, int end) {
+	Flux<Caption> findOverlapping(CaptionKey except, FrameRange range) {
 		return this.db.sql("select " + COLUMNS + """
 				 from captions
 				where video_id = :videoId and id <> :id and start_frame_index <= :end and end_frame_index >= :start
 				order by start_frame_index, id""")
-			.bind("videoId", videoId)
-			.bind("id", exceptId)
-			.bind("start", start)
-			.bind("end", end)
+			.bind("videoId", except.videoId())
+			.bind("id", except.captionId())
+			.bind("start", range.start())
+			.bind("end", range.end())
 			.map(CaptionStore::caption)
 			.all();
 	}
 
-	Mono<Long> insert(String videoId, int start, int end, String state, String text, Instant at) {
+	/**
+	 * Inserts a caption with no OCR yet, its extents not pending review and its text, if
+	 * any, pending.
+	 * @return the new caption's id
+	 */
+	Mono<Long> insert(String videoId, FrameRange range, ExtentsState state, String text, Instant at) {
 		DatabaseClient.GenericExecuteSpec insert = this.db.sql("""
 				insert into captions (video_id, start_frame_index, end_frame_index, extents_state, extents_pending,
 				  text, text_pending, caption_ocr_status, created_at, updated_at)
-				values (:videoId, :start, :end, :state, false, :text, :textPending, 'idle', :at, :at)""")
+				values (:videoId, :start, :end, :state, false, :text, :textPending, :idle, :at, :at)""")
 			.bind("videoId", videoId)
-			.bind("start", start)
-			.bind("end", end)
-			.bind("state", state)
+			.bind("start", range.start())
+			.bind("end", range.end())
+			.bind("state", state.wireName())
 			.bind("textPending", text != null)
+			.bind("idle", OcrStatus.IDLE.wireName())
 			.bind("at", utc(at));
 		insert = bindNullable(insert, "text", text, String.class);
 		return insert.filter((statement) -> statement.returnGeneratedValues("id"))
@@ -181,47 +123,67 @@ public class CaptionStore {
 	}
 
 	/**
-	 * Moves a caption to a new range and queues its OCR: the status becomes
-	 * {@code queued}, the result and image are cleared, the revision goes up.
-	 * @return the caption as it is now, or empty when it does not exist
-	 * @param state the new extents state, or null to keep it
-	 * @param pending whether the extents now await review (a neighbour changed by an edit
-	 * of another caption)
+	 * Inserts predicted captions of a newly registered video, pending review, with no OCR
+	 * yet.
+	 * @return the number inserted
 	 */
-	Mono<Caption> queueExtents(String videoId, long captionId, int start, int end, String state, boolean pending,
-			Instant at) {
+	Mono<Long> insertPredicted(String videoId, List<FrameRange> ranges, Instant at) {
+		return Flux.fromIterable(ranges)
+			.concatMap((range) -> this.db.sql("""
+					insert into captions (video_id, start_frame_index, end_frame_index, extents_state, extents_pending,
+					  caption_ocr_status, created_at, updated_at)
+					values (:videoId, :start, :end, :predicted, true, :idle, :at, :at)""")
+				.bind("videoId", videoId)
+				.bind("start", range.start())
+				.bind("end", range.end())
+				.bind("predicted", ExtentsState.PREDICTED.wireName())
+				.bind("idle", OcrStatus.IDLE.wireName())
+				.bind("at", utc(at))
+				.fetch()
+				.rowsUpdated())
+			.reduce(0L, Long::sum);
+	}
+
+	/**
+	 * Gives a caption new extents and marks its OCR {@code queued}: the result and image
+	 * are cleared, the text awaits review against the new frames, the revision goes up.
+	 * @return the caption as it is now, or empty when it does not exist
+	 */
+	Mono<Caption> queueExtents(CaptionKey key, ExtentsChange change, Instant at) {
 		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
 				update captions set start_frame_index = :start, end_frame_index = :end,
 				  extents_state = coalesce(:state, extents_state), extents_pending = :pending,
-				  caption_ocr_status = 'queued', image_needs_regen = true, caption_ocr = null,
+				  caption_ocr_status = :queued, image_needs_regen = true, caption_ocr = null,
 				  caption_ocr_confidence = null, caption_ocr_error = null, caption_ocr_progress = null,
 				  text_pending = true, ocr_attempts = 1, revision = revision + 1, updated_at = :at
 				where video_id = :videoId and id = :id""")
-			.bind("start", start)
-			.bind("end", end)
-			.bind("pending", pending)
+			.bind("start", change.range().start())
+			.bind("end", change.range().end())
+			.bind("pending", change.pending())
+			.bind("queued", OcrStatus.QUEUED.wireName())
 			.bind("at", utc(at))
-			.bind("videoId", videoId)
-			.bind("id", captionId);
-		return bindNullable(update, "state", state, String.class).fetch().rowsUpdated().then(find(videoId, captionId));
+			.bind("videoId", key.videoId())
+			.bind("id", key.captionId());
+		String state = (change.state() != null) ? change.state().wireName() : null;
+		return bindNullable(update, "state", state, String.class).fetch().rowsUpdated().then(find(key));
 	}
 
-	Mono<Long> updateText(String videoId, long captionId, String text, boolean pending, String notes, Instant at) {
+	Mono<Long> updateText(CaptionKey key, String text, boolean pending, String notes, Instant at) {
 		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
 				update captions set text = :text, text_pending = :pending, notes = :notes, updated_at = :at
 				where video_id = :videoId and id = :id""")
 			.bind("pending", pending)
 			.bind("at", utc(at))
-			.bind("videoId", videoId)
-			.bind("id", captionId);
+			.bind("videoId", key.videoId())
+			.bind("id", key.captionId());
 		update = bindNullable(update, "text", text, String.class);
 		return bindNullable(update, "notes", notes, String.class).fetch().rowsUpdated();
 	}
 
-	Mono<Long> delete(String videoId, long captionId) {
+	Mono<Long> delete(CaptionKey key) {
 		return this.db.sql("delete from captions where video_id = :videoId and id = :id")
-			.bind("videoId", videoId)
-			.bind("id", captionId)
+			.bind("videoId", key.videoId())
+			.bind("id", key.captionId())
 			.fetch()
 			.rowsUpdated();
 	}
@@ -229,12 +191,12 @@ public class CaptionStore {
 	/**
 	 * Where a caption's median image is, if one was made.
 	 */
-	Mono<String> findImage(String videoId, long captionId) {
+	Mono<String> findImage(CaptionKey key) {
 		return this.db
 			.sql("select caption_ocr_image from captions where video_id = :videoId and id = :id"
 					+ " and caption_ocr_image is not null")
-			.bind("videoId", videoId)
-			.bind("id", captionId)
+			.bind("videoId", key.videoId())
+			.bind("id", key.captionId())
 			.map((row) -> row.get("caption_ocr_image", String.class))
 			.one();
 	}
@@ -245,20 +207,24 @@ public class CaptionStore {
 	 * late, and is left alone.
 	 */
 	Flux<StuckCaption> findStuck(Instant before, int limit) {
+		// the outbox's rows are read here, in the same statement, so that the limit
+		// counts only captions that are stuck
 		return this.db.sql("""
 				select c.id, c.video_id, c.start_frame_index, c.end_frame_index, c.revision, c.ocr_attempts,
-				       c.caption_ocr_status, v.media_location, v.ocr_language, v.frame_count, v.width, v.height,
-				       v.crop_x, v.crop_y, v.crop_width, v.crop_height
-				from captions c join videos v on v.id = c.video_id
-				where c.caption_ocr_status in ('queued', 'processing') and c.updated_at < :before
+				       c.caption_ocr_status
+				from captions c
+				where c.caption_ocr_status in (:queued, :processing) and c.updated_at < :before
 				  and not exists (select 1 from outbox o where o.caption_id = c.id)
 				order by c.updated_at limit :limit""")
+			.bind("queued", OcrStatus.QUEUED.wireName())
+			.bind("processing", OcrStatus.PROCESSING.wireName())
 			.bind("before", utc(before))
 			.bind("limit", limit)
-			.map((row) -> new StuckCaption(row.get("id", Long.class), row.get("video_id", String.class),
-					row.get("start_frame_index", Integer.class), row.get("end_frame_index", Integer.class),
+			.map((row) -> new StuckCaption(new CaptionKey(row.get("video_id", String.class), row.get("id", Long.class)),
+					new FrameRange(row.get("start_frame_index", Integer.class),
+							row.get("end_frame_index", Integer.class)),
 					row.get("revision", Long.class), row.get("ocr_attempts", Integer.class),
-					row.get("caption_ocr_status", String.class), saveTarget(row)))
+					OcrStatus.fromWireName(row.get("caption_ocr_status", String.class))))
 			.all();
 	}
 
@@ -269,11 +235,13 @@ public class CaptionStore {
 	 */
 	Mono<Boolean> requeueStuck(StuckCaption stuck, Instant at) {
 		return this.db.sql("""
-				update captions set caption_ocr_status = 'queued', caption_ocr_progress = null,
+				update captions set caption_ocr_status = :queued, caption_ocr_progress = null,
 				  ocr_attempts = ocr_attempts + 1, revision = revision + 1, updated_at = :at
-				where id = :id and revision = :revision and caption_ocr_status in ('queued', 'processing')""")
+				where id = :id and revision = :revision and caption_ocr_status in (:queued, :processing)""")
+			.bind("queued", OcrStatus.QUEUED.wireName())
+			.bind("processing", OcrStatus.PROCESSING.wireName())
 			.bind("at", utc(at))
-			.bind("id", stuck.id())
+			.bind("id", stuck.key().captionId())
 			.bind("revision", stuck.revision())
 			.fetch()
 			.rowsUpdated()
@@ -286,113 +254,27 @@ public class CaptionStore {
 	 */
 	Mono<Boolean> giveUpStuck(StuckCaption stuck, String reason, Instant at) {
 		return this.db.sql("""
-				update captions set caption_ocr_status = 'error', caption_ocr_error = :reason,
+				update captions set caption_ocr_status = :error, caption_ocr_error = :reason,
 				  caption_ocr_progress = null, caption_ocr_processed_at = :at, updated_at = :at
-				where id = :id and revision = :revision and caption_ocr_status in ('queued', 'processing')""")
+				where id = :id and revision = :revision and caption_ocr_status in (:queued, :processing)""")
+			.bind("error", OcrStatus.ERROR.wireName())
+			.bind("queued", OcrStatus.QUEUED.wireName())
+			.bind("processing", OcrStatus.PROCESSING.wireName())
 			.bind("reason", reason)
 			.bind("at", utc(at))
-			.bind("id", stuck.id())
+			.bind("id", stuck.key().captionId())
 			.bind("revision", stuck.revision())
 			.fetch()
 			.rowsUpdated()
 			.map((count) -> count > 0);
 	}
 
-	/**
-	 * Marks a caption processing, if the event is for its current revision and it is
-	 * queued.
-	 * @param event the worker's start
-	 * @param at when applied
-	 * @return whether the caption changed
-	 */
-	public Mono<Boolean> applyStarted(FlowStarted event, Instant at) {
-		return this.db.sql("""
-				update captions set caption_ocr_status = 'processing', updated_at = :at
-				where video_id = :videoId and id = :id and revision = :revision and caption_ocr_status = 'queued'""")
-			.bind("at", utc(at))
-			.bind("videoId", event.videoId())
-			.bind("id", event.captionId())
-			.bind("revision", event.revision())
-			.fetch()
-			.rowsUpdated()
-			.map((count) -> count > 0);
-	}
-
-	/**
-	 * Records how far the worker is, if the event is for the caption's current revision
-	 * and its OCR is still in progress.
-	 * @param event the worker's progress
-	 * @param at when applied
-	 * @return whether the caption changed
-	 */
-	public Mono<Boolean> applyProgress(FlowProgressed event, Instant at) {
-		return this.db.sql("""
-				update captions set caption_ocr_progress = :progress, updated_at = :at
-				where video_id = :videoId and id = :id and revision = :revision
-				  and caption_ocr_status in ('queued', 'processing')
-				  and (caption_ocr_progress is null or caption_ocr_progress < :progress)""")
-			.bind("progress", event.percent())
-			.bind("at", utc(at))
-			.bind("videoId", event.videoId())
-			.bind("id", event.captionId())
-			.bind("revision", event.revision())
-			.fetch()
-			.rowsUpdated()
-			.map((count) -> count > 0);
-	}
-
-	/**
-	 * Records an OCR outcome, if the event is for the caption's current revision: a
-	 * result for an older revision never overwrites a newer save. Its median image is
-	 * kept only where the worker writes it, beside the caption's video: a location from
-	 * an event is never served otherwise.
-	 * @param event the worker's completion
-	 * @param at when applied
-	 * @return whether the caption changed
-	 */
-	public Mono<Boolean> applyCompleted(FlowCompleted event, Instant at) {
-		boolean complete = event.status() == FlowCompleted.Status.COMPLETE;
-		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
-				update captions set caption_ocr_status = :status, caption_ocr = :text,
-				  caption_ocr_confidence = :confidence, caption_ocr_error = :error, caption_ocr_processed_at = :at,
-				  caption_ocr_image = case when :image = (select v.media_location from videos v
-				    where v.id = captions.video_id) || '.captionflow/caption-' || cast(captions.id as varchar(20))
-				    || '.png' then :image else null end,
-				  caption_ocr_progress = null, image_needs_regen = false, updated_at = :at
-				where video_id = :videoId and id = :id and revision = :revision""")
-			.bind("status", complete ? "completed" : "error")
-			.bind("at", utc(at))
-			.bind("videoId", event.videoId())
-			.bind("id", event.captionId())
-			.bind("revision", event.revision());
-		// a worker's text and reason fit their columns whatever it sent
-		update = bindNullable(update, "text", complete ? PlainText.bounded(event.text(), MAX_TEXT) : null,
-				String.class);
-		update = bindNullable(update, "confidence", complete ? confidence(event.confidence()) : null, Double.class);
-		update = bindNullable(update, "error", complete ? null : PlainText.bounded(event.error(), MAX_ERROR),
-				String.class);
-		update = bindNullable(update, "image", event.medianImage(), String.class);
-		return update.fetch().rowsUpdated().map((count) -> count > 0);
-	}
-
-	private static Double confidence(Double confidence) {
-		return (confidence == null || confidence.isNaN()) ? null : Math.clamp(confidence, 0.0, 100.0);
-	}
-
-	private static <T> DatabaseClient.GenericExecuteSpec bindNullable(DatabaseClient.GenericExecuteSpec spec,
-			String name, T value, Class<T> type) {
+	static <T> DatabaseClient.GenericExecuteSpec bindNullable(DatabaseClient.GenericExecuteSpec spec, String name,
+			T value, Class<T> type) {
 		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, type);
 	}
 
-	private static SaveTarget saveTarget(Readable row) {
-		return new SaveTarget(row.get("frame_count", Integer.class), row.get("width", Integer.class),
-				row.get("height", Integer.class), row.get("media_location", String.class),
-				row.get("ocr_language", String.class),
-				new CropBox(row.get("crop_x", Integer.class), row.get("crop_y", Integer.class),
-						row.get("crop_width", Integer.class), row.get("crop_height", Integer.class)));
-	}
-
-	private static OffsetDateTime utc(Instant at) {
+	static OffsetDateTime utc(Instant at) {
 		return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
 	}
 
@@ -404,10 +286,11 @@ public class CaptionStore {
 	private static Caption caption(Readable row) {
 		return new Caption(row.get("id", Long.class), row.get("video_id", String.class),
 				row.get("start_frame_index", Integer.class), row.get("end_frame_index", Integer.class),
-				row.get("extents_state", String.class), Boolean.TRUE.equals(row.get("extents_pending", Boolean.class)),
-				row.get("text", String.class), Boolean.TRUE.equals(row.get("text_pending", Boolean.class)),
-				row.get("notes", String.class), row.get("caption_ocr", String.class),
-				row.get("caption_ocr_confidence", Double.class), row.get("caption_ocr_status", String.class),
+				ExtentsState.fromWireName(row.get("extents_state", String.class)),
+				Boolean.TRUE.equals(row.get("extents_pending", Boolean.class)), row.get("text", String.class),
+				Boolean.TRUE.equals(row.get("text_pending", Boolean.class)), row.get("notes", String.class),
+				row.get("caption_ocr", String.class), row.get("caption_ocr_confidence", Double.class),
+				OcrStatus.fromWireName(row.get("caption_ocr_status", String.class)),
 				row.get("caption_ocr_error", String.class), row.get("caption_ocr_progress", Integer.class),
 				instant(row, "caption_ocr_processed_at"),
 				Boolean.TRUE.equals(row.get("image_needs_regen", Boolean.class)), row.get("revision", Long.class),
@@ -415,32 +298,45 @@ public class CaptionStore {
 	}
 
 	/**
-	 * What saving a caption's extents needs to know of its video.
+	 * New extents of a caption.
 	 *
-	 * @param frameCount frames in the video
-	 * @param width frame width
-	 * @param height frame height
-	 * @param media media location
-	 * @param language OCR language
-	 * @param crop caption box
+	 * @param range the frames
+	 * @param state the annotator's judgement, or null to keep the caption's
+	 * @param pending whether the extents await review
 	 */
-	record SaveTarget(int frameCount, int width, int height, String media, String language, CropBox crop) {
+	record ExtentsChange(FrameRange range, ExtentsState state, boolean pending) {
+
+		/**
+		 * Extents an annotator saved: theirs, so not pending review.
+		 * @param range the frames
+		 * @param state the annotator's judgement
+		 * @return the change
+		 */
+		static ExtentsChange saved(FrameRange range, ExtentsState state) {
+			return new ExtentsChange(range, state, false);
+		}
+
+		/**
+		 * Extents a neighbour's save changed: they keep their state and await review.
+		 * @param range what the neighbour's save left
+		 * @return the change
+		 */
+		static ExtentsChange leftByNeighbour(FrameRange range) {
+			return new ExtentsChange(range, null, true);
+		}
+
 	}
 
 	/**
 	 * A caption whose OCR has shown no sign of life for too long.
 	 *
-	 * @param id the caption
-	 * @param videoId its video
-	 * @param start first frame
-	 * @param end last frame
+	 * @param key the caption
+	 * @param range its frames
 	 * @param revision its revision when found
 	 * @param attempts OCR requests made since the last save
 	 * @param status {@code queued} or {@code processing}
-	 * @param target what a request needs to know of the video
 	 */
-	record StuckCaption(long id, String videoId, int start, int end, long revision, int attempts, String status,
-			SaveTarget target) {
+	record StuckCaption(CaptionKey key, FrameRange range, long revision, int attempts, OcrStatus status) {
 	}
 
 }

@@ -3,14 +3,9 @@ package io.captionflow.gateway.caption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
-import io.captionflow.events.CaptionOcrRequested;
-import io.captionflow.events.Topics;
-import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.notify.NotificationLog;
-import io.captionflow.gateway.outbox.Outbox;
+import io.captionflow.gateway.video.Videos;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -40,9 +35,9 @@ class StuckCaptionSweep implements SmartLifecycle {
 
 	private final CaptionStore captions;
 
-	private final Outbox outbox;
+	private final Videos videos;
 
-	private final NotificationLog notifications;
+	private final OcrQueue ocr;
 
 	private final TransactionalOperator transaction;
 
@@ -52,11 +47,11 @@ class StuckCaptionSweep implements SmartLifecycle {
 
 	private volatile Disposable schedule;
 
-	StuckCaptionSweep(CaptionStore captions, Outbox outbox, NotificationLog notifications,
-			TransactionalOperator transaction, Clock clock, GatewayProperties properties) {
+	StuckCaptionSweep(CaptionStore captions, Videos videos, OcrQueue ocr, TransactionalOperator transaction,
+			Clock clock, GatewayProperties properties) {
 		this.captions = captions;
-		this.outbox = outbox;
-		this.notifications = notifications;
+		this.videos = videos;
+		this.ocr = ocr;
 		this.transaction = transaction;
 		this.clock = clock;
 		this.settings = properties.sweep();
@@ -77,35 +72,27 @@ class StuckCaptionSweep implements SmartLifecycle {
 	}
 
 	private Mono<Boolean> handle(CaptionStore.StuckCaption stuck, Instant now) {
+		CaptionKey key = stuck.key();
 		String silence = "no news for " + describe(this.settings.stuckAfter());
 		if (stuck.attempts() >= this.settings.maxAttempts()) {
 			String reason = "OCR did not finish after " + stuck.attempts() + " attempts (" + silence + ")";
-			return this.captions.giveUpStuck(stuck, reason, now).flatMap((changed) -> {
-				if (!changed) {
-					return Mono.just(false);
+			return this.ocr.giveUp(stuck, reason, now).doOnNext((ended) -> {
+				if (ended) {
+					logger.warn("Caption {} of video {}: {}", key.captionId(), key.videoId(), reason);
 				}
-				logger.warn("Caption {} of video {}: {}", stuck.id(), stuck.videoId(), reason);
-				return this.outbox.discard(Topics.CAPTION_OCR_REQUESTS, stuck.id())
-					.then(this.notifications.append(stuck.videoId(), NotificationLog.CAPTION_OCR_FLOW,
-							VideoNotification.Status.ERROR, reason, stuck.id(), CaptionEdits.SOURCE))
-					.thenReturn(true);
 			});
 		}
-		return this.captions.requeueStuck(stuck, now).flatMap((changed) -> {
-			if (!changed) {
-				return Mono.just(false);
-			}
-			logger.info("Caption {} of video {} was {} with {}: queued again (attempt {} of {})", stuck.id(),
-					stuck.videoId(), stuck.status(), silence, stuck.attempts() + 1, this.settings.maxAttempts());
-			CaptionStore.SaveTarget target = stuck.target();
-			return this.outbox
-				.replace(Topics.CAPTION_OCR_REQUESTS, stuck.videoId(), stuck.id(),
-						CaptionOcrRequested.of(UUID.randomUUID(), stuck.videoId(), stuck.id(), stuck.revision() + 1,
-								stuck.start(), stuck.end(), target.crop(), target.language(), target.media(), now))
-				.then(this.notifications.append(stuck.videoId(), NotificationLog.CAPTION_OCR_FLOW,
-						VideoNotification.Status.QUEUED, null, stuck.id(), CaptionEdits.SOURCE))
-				.thenReturn(true);
-		});
+		// its video's crop box, language and media as they are now
+		return this.videos.find(key.videoId())
+			.flatMap((video) -> this.ocr.requeue(stuck, video, now))
+			.defaultIfEmpty(false)
+			.doOnNext((queued) -> {
+				if (queued) {
+					logger.info("Caption {} of video {} was {} with {}: queued again (attempt {} of {})",
+							key.captionId(), key.videoId(), stuck.status().wireName(), silence, stuck.attempts() + 1,
+							this.settings.maxAttempts());
+				}
+			});
 	}
 
 	private static String describe(Duration duration) {

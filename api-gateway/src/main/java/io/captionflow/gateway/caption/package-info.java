@@ -1,5 +1,6 @@
 /**
- * Captions of a video: reading them, saving their frame extents optimistically (queued at
- * once, the OCR request in the outbox of the same transaction), and applying OCR results.
+ * Captions of a video and their tables: reading them, saving their frame extents
+ * optimistically (queued at once, the OCR request in the outbox of the same transaction),
+ * their stats, and applying OCR results ({@link CaptionOcrResults}, the module's API).
  */
 package io.captionflow.gateway.caption;

@@ -11,7 +11,7 @@ import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.events.UnreadableEventException;
 import io.captionflow.events.VideoNotification;
-import io.captionflow.gateway.caption.CaptionStore;
+import io.captionflow.gateway.caption.CaptionOcrResults;
 import io.captionflow.gateway.notify.NotificationLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,7 @@ class FlowResultApplier {
 
 	private final DatabaseClient db;
 
-	private final CaptionStore captions;
+	private final CaptionOcrResults results;
 
 	private final NotificationLog notifications;
 
@@ -43,10 +43,10 @@ class FlowResultApplier {
 
 	private final Clock clock;
 
-	FlowResultApplier(DatabaseClient db, CaptionStore captions, NotificationLog notifications,
+	FlowResultApplier(DatabaseClient db, CaptionOcrResults results, NotificationLog notifications,
 			TransactionalOperator transaction, Clock clock) {
 		this.db = db;
-		this.captions = captions;
+		this.results = results;
 		this.notifications = notifications;
 		this.transaction = transaction;
 		this.clock = clock;
@@ -63,11 +63,11 @@ class FlowResultApplier {
 		return switch (event) {
 			// progress only moves forward and is no status change: no id to record, no
 			// notification
-			case FlowProgressed progressed -> this.captions.applyProgress(progressed, now).then();
-			case FlowStarted started -> once(started, now, this.captions.applyStarted(started, now)
+			case FlowProgressed progressed -> this.results.progressed(progressed, now).then();
+			case FlowStarted started -> once(started, now, this.results.started(started, now)
 				.flatMap((changed) -> notifyIf(changed, event, VideoNotification.Status.STARTED, null)));
 			case FlowCompleted completed -> once(completed, now,
-					this.captions.applyCompleted(completed, now)
+					this.results.completed(completed, now)
 						.flatMap((changed) -> notifyIf(changed, event,
 								(completed.status() == FlowCompleted.Status.COMPLETE)
 										? VideoNotification.Status.COMPLETE : VideoNotification.Status.ERROR,

@@ -17,7 +17,6 @@ import io.captionflow.events.WorkLimits;
 import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.InvalidRequestException;
 import io.captionflow.gateway.LogText;
-import io.captionflow.gateway.caption.CaptionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -51,7 +50,7 @@ class ManifestImporter implements ApplicationRunner {
 
 	private final VideoCatalog catalog;
 
-	private final CaptionStore captions;
+	private final PredictedCaptions captions;
 
 	private final TransactionalOperator transaction;
 
@@ -61,7 +60,7 @@ class ManifestImporter implements ApplicationRunner {
 
 	private final OcrLanguages languages;
 
-	ManifestImporter(GatewayProperties properties, VideoCatalog catalog, CaptionStore captions,
+	ManifestImporter(GatewayProperties properties, VideoCatalog catalog, PredictedCaptions captions,
 			TransactionalOperator transaction, Clock clock, VideoProbe probe, OcrLanguages languages) {
 		this.properties = properties;
 		this.catalog = catalog;
@@ -180,14 +179,10 @@ class ManifestImporter implements ApplicationRunner {
 
 	Mono<Long> importIfNew(VideoManifest manifest) {
 		Instant now = this.clock.instant();
-		List<int[]> ranges = manifest.captions()
-			.stream()
-			.map((caption) -> new int[] { caption.startFrameIndex(), caption.endFrameIndex() })
-			.toList();
 		return this.catalog.find(manifest.id())
 			.map((existing) -> -1L)
 			.switchIfEmpty(this.transaction.transactional(this.catalog.register(manifest, now)
-				.then(this.captions.insertPredicted(manifest.id(), ranges, now))));
+				.then(this.captions.register(manifest.id(), manifest.captions(), now))));
 	}
 
 }

@@ -3,7 +3,7 @@ package io.captionflow.gateway.video;
 import io.captionflow.events.CropBox;
 
 /**
- * A video as the API shows it.
+ * A video as the API shows it, and as other modules learn of it through {@link Videos}.
  *
  * @param id video id
  * @param title title
@@ -15,6 +15,6 @@ import io.captionflow.events.CropBox;
  * @param crop the caption box
  * @param language Tesseract language code of its captions
  */
-record Video(String id, String title, String media, double fps, int frameCount, int width, int height, CropBox crop,
-		String language) {
+public record Video(String id, String title, String media, double fps, int frameCount, int width, int height,
+		CropBox crop, String language) {
 }

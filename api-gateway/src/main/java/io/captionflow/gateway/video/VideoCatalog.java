@@ -3,8 +3,6 @@ package io.captionflow.gateway.video;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
@@ -16,7 +14,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads and registers videos, and computes their stats.
+ * Reads, registers and changes videos: the only class that reads or writes the
+ * {@code videos} table. Other modules ask {@link Videos}.
  */
 @Component
 class VideoCatalog {
@@ -37,6 +36,24 @@ class VideoCatalog {
 
 	Mono<Video> find(String id) {
 		return this.db.sql("select " + COLUMNS + " from videos where id = :id")
+			.bind("id", id)
+			.map(VideoCatalog::video)
+			.one();
+	}
+
+	Mono<Boolean> exists(String id) {
+		return this.db.sql("select count(*) from videos where id = :id")
+			.bind("id", id)
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.map((count) -> count > 0);
+	}
+
+	/**
+	 * Reads a video and locks its row for the rest of the caller's transaction.
+	 */
+	Mono<Video> lock(String id) {
+		return this.db.sql("select " + COLUMNS + " from videos where id = :id for update")
 			.bind("id", id)
 			.map(VideoCatalog::video)
 			.one();
@@ -83,40 +100,6 @@ class VideoCatalog {
 					.bindNull("cropHeight", Integer.class);
 		update = (language != null) ? update.bind("language", language) : update.bindNull("language", String.class);
 		return update.fetch().rowsUpdated();
-	}
-
-	Mono<VideoStats> stats(Video video) {
-		return this.db.sql("""
-				select count(*) as total,
-				  coalesce(sum(case when extents_state = 'confirmed' then 1 else 0 end), 0) as confirmed,
-				  coalesce(sum(case when extents_state = 'predicted' then 1 else 0 end), 0) as predicted,
-				  coalesce(sum(case when extents_state = 'gap' then 1 else 0 end), 0) as gap,
-				  coalesce(sum(case when extents_state = 'issue' then 1 else 0 end), 0) as issue,
-				  coalesce(sum(case when extents_pending or text_pending then 1 else 0 end), 0) as pending_review,
-				  coalesce(sum(end_frame_index - start_frame_index + 1), 0) as covered_frames,
-				  coalesce(sum(case when caption_ocr_status = 'idle' then 1 else 0 end), 0) as ocr_idle,
-				  coalesce(sum(case when caption_ocr_status = 'queued' then 1 else 0 end), 0) as ocr_queued,
-				  coalesce(sum(case when caption_ocr_status = 'processing' then 1 else 0 end), 0) as ocr_processing,
-				  coalesce(sum(case when caption_ocr_status = 'completed' then 1 else 0 end), 0) as ocr_completed,
-				  coalesce(sum(case when caption_ocr_status = 'error' then 1 else 0 end), 0) as ocr_error
-				from captions where video_id = :id""").bind("id", video.id()).map((row) -> {
-			long total = number(row, "total");
-			long predicted = number(row, "predicted");
-			Map<String, Long> ocr = new LinkedHashMap<>();
-			for (String status : new String[] { "idle", "queued", "processing", "completed", "error" }) {
-				ocr.put(status, number(row, "ocr_" + status));
-			}
-			double progress = (total > 0) ? Math.round(1000.0 * (total - predicted) / total) / 10.0 : 0;
-			return new VideoStats(video.id(), total, number(row, "confirmed"), predicted, number(row, "gap"),
-					number(row, "issue"), number(row, "pending_review"),
-					Math.min(number(row, "covered_frames"), video.frameCount()), video.frameCount(), progress, ocr,
-					ocr.get("queued") + ocr.get("processing") > 0);
-		}).one();
-	}
-
-	private static long number(Readable row, String column) {
-		Number value = row.get(column, Number.class);
-		return (value != null) ? value.longValue() : 0;
 	}
 
 	private static Video video(Readable row) {

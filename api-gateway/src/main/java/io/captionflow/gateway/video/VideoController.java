@@ -1,7 +1,6 @@
 package io.captionflow.gateway.video;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -19,10 +18,8 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.Resource;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.DigestUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,10 +28,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
-import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Videos and their stats over HTTP.
+ * Videos over HTTP. (Their stats are the caption module's: they count captions.)
  */
 @RestController
 @RequestMapping("/api/videos")
@@ -108,21 +104,6 @@ class VideoController {
 	}
 
 	/**
-	 * A video's stats, with an entity tag: a client that sends it back in
-	 * {@code If-None-Match} gets 304 while nothing changed.
-	 */
-	@GetMapping("/{videoId}/stats")
-	Mono<ResponseEntity<VideoStats>> stats(@PathVariable String videoId, ServerWebExchange exchange) {
-		return find(videoId).flatMap(this.catalog::stats).map((stats) -> {
-			String etag = "\"" + DigestUtils.md5DigestAsHex(stats.toString().getBytes(StandardCharsets.UTF_8)) + "\"";
-			if (exchange.checkNotModified(etag)) {
-				return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
-			}
-			return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache()).body(stats);
-		});
-	}
-
-	/**
 	 * The video file itself, for the page's player; range requests are answered with 206,
 	 * so the player can seek without downloading the whole file.
 	 */
@@ -153,8 +134,7 @@ class VideoController {
 	}
 
 	private Mono<Video> find(String videoId) {
-		return this.catalog.find(videoId)
-			.switchIfEmpty(Mono.error(() -> new NotFoundException("video '" + videoId + "' does not exist")));
+		return this.catalog.find(videoId).switchIfEmpty(Mono.error(() -> Videos.notFound(videoId)));
 	}
 
 }

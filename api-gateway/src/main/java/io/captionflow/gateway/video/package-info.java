@@ -1,5 +1,5 @@
 /**
- * Videos: the catalogue, their stats, and the import of videos described by manifests
- * under the media root.
+ * Videos: the catalogue and the {@code videos} table (other modules ask {@link Videos}),
+ * and the import of videos described by manifests under the media root.
  */
 package io.captionflow.gateway.video;
