@@ -58,34 +58,20 @@ class CaptionEdits {
 
 	Mono<SaveResult> saveExtents(CaptionKey key, ExtentsRequest request) {
 		Instant now = this.clock.instant();
-		Mono<SaveResult> save = checkRange(request.startFrameIndex(),
-				request.endFrameIndex())
-			.flatMap(
-					(range) -> lockVideo(key.videoId(), range)
-						.flatMap((video) -> this.captions.lock(key)
-							.flatMap((exists) -> exists ? Mono.just(video) : Mono.error(key::notFound)))
-						.flatMap(
-								(video) -> resolveOverlaps(key, range, video,
-										now)
-									.flatMap((overlaps) -> this.ocr.queue(key,
-											CaptionStore.ExtentsChange.saved(range, request.extentsState()), video, now)
-										.map(overlaps::withCaption))));
+		Mono<SaveResult> save = checkRange(request.startFrameIndex(), request.endFrameIndex())
+			.flatMap((range) -> lockVideo(key.videoId(), range).flatMap((video) -> lockCaption(key, video))
+				.flatMap((video) -> save(key, ExtentsChange.saved(range, request.extentsState()), video, now)));
 		return this.transaction.transactional(save);
 	}
 
 	Mono<SaveResult> create(String videoId, CreateRequest request) {
 		Instant now = this.clock.instant();
 		ExtentsState state = request.extentsState();
-		Mono<SaveResult> create = checkRange(request.startFrameIndex(),
-				request.endFrameIndex())
-			.flatMap(
-					(range) -> lockVideo(videoId,
-							range)
-						.flatMap((video) -> this.captions.insert(videoId, range, state, request.text(), now)
-							.map((captionId) -> new CaptionKey(videoId, captionId))
-							.flatMap((key) -> resolveOverlaps(key, range, video, now).flatMap((overlaps) -> this.ocr
-								.queue(key, CaptionStore.ExtentsChange.saved(range, state), video, now)
-								.map(overlaps::withCaption)))));
+		Mono<SaveResult> create = checkRange(request.startFrameIndex(), request.endFrameIndex())
+			.flatMap((range) -> lockVideo(videoId, range)
+				.flatMap((video) -> this.captions.insert(videoId, range, state, request.text(), now)
+					.flatMap((captionId) -> save(new CaptionKey(videoId, captionId), ExtentsChange.saved(range, state),
+							video, now))));
 		return this.transaction.transactional(create);
 	}
 
@@ -121,10 +107,25 @@ class CaptionEdits {
 			.orElseGet(() -> Mono.just(new FrameRange(start, end)));
 	}
 
+	/**
+	 * Makes room for a caption's new extents among its neighbours, then gives the caption
+	 * its extents and queues its OCR.
+	 */
+	private Mono<SaveResult> save(CaptionKey key, ExtentsChange change, Video video, Instant now) {
+		return resolveOverlaps(key, change.range(), video, now)
+			.flatMap((overlaps) -> this.ocr.queue(key, change, video, now).map(overlaps::withCaption));
+	}
+
+	/** Locks the video first, then the range against it, as every edit does. */
 	private Mono<Video> lockVideo(String videoId, FrameRange range) {
 		return this.videos.lock(videoId)
 			.switchIfEmpty(Mono.error(() -> Videos.notFound(videoId)))
 			.flatMap((video) -> checkEnd(video, range.end()));
+	}
+
+	/** Locks the caption once its video is locked. */
+	private Mono<Video> lockCaption(CaptionKey key, Video video) {
+		return this.captions.lock(key).flatMap((exists) -> exists ? Mono.just(video) : Mono.error(key::notFound));
 	}
 
 	/**
@@ -165,18 +166,17 @@ class CaptionEdits {
 			case Overlap.Covered covered ->
 				this.captions.delete(key).then(this.ocr.cancel(key)).thenReturn(SaveResult.deleted(key.captionId()));
 			case Overlap.Trimmed(FrameRange rest) ->
-				this.ocr.queue(key, CaptionStore.ExtentsChange.leftByNeighbour(rest), video, now)
-					.map(SaveResult::modified);
+				this.ocr.queue(key, ExtentsChange.leftByNeighbour(rest), video, now).map(SaveResult::modified);
 			// a delete does not lock the video: the left part may be gone meanwhile, and
 			// the right part is made all the same
 			case Overlap.Split(FrameRange left, FrameRange right) ->
-				this.ocr.queue(key, CaptionStore.ExtentsChange.leftByNeighbour(left), video, now)
+				this.ocr.queue(key, ExtentsChange.leftByNeighbour(left), video, now)
 					.map(SaveResult::modified)
 					.defaultIfEmpty(SaveResult.NOTHING)
 					.flatMap((modified) -> this.captions
 						.insert(key.videoId(), right, neighbour.extentsState(), neighbour.text(), now)
 						.flatMap((rightId) -> this.ocr.queue(new CaptionKey(key.videoId(), rightId),
-								CaptionStore.ExtentsChange.leftByNeighbour(right), video, now))
+								ExtentsChange.leftByNeighbour(right), video, now))
 						.map(SaveResult::created)
 						.defaultIfEmpty(SaveResult.NOTHING)
 						.map(modified::and));

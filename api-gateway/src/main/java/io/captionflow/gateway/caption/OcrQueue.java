@@ -45,7 +45,7 @@ class OcrQueue {
 	 * @param at when
 	 * @return the caption as it is now, or empty when it does not exist
 	 */
-	Mono<Caption> queue(CaptionKey key, CaptionStore.ExtentsChange change, Video video, Instant at) {
+	Mono<Caption> queue(CaptionKey key, ExtentsChange change, Video video, Instant at) {
 		return this.captions.queueExtents(key, change, at)
 			.flatMap((caption) -> request(key, change.range(), caption.revision(), video, at).thenReturn(caption));
 	}
