@@ -10,7 +10,7 @@ import io.captionflow.worker.frames.FrameRange;
 import io.captionflow.worker.frames.FrameRangeDecoder;
 import io.captionflow.worker.image.GrayImage;
 import io.captionflow.worker.median.MedianFrame;
-import io.captionflow.worker.ocr.TextIsolation;
+import io.captionflow.worker.textimage.TextIsolation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
