@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.captionflow.worker.accuracy.CaptionedVideo;
+import io.captionflow.testsupport.CaptionedVideo;
 import io.captionflow.worker.frames.FrameRange;
 import io.captionflow.worker.frames.FrameRangeDecoder;
 import io.captionflow.worker.image.GrayImage;
