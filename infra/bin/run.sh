@@ -24,6 +24,9 @@ mkdir -p "$logs" "$CAPTIONFLOW_MEDIA_ROOT"
 version=$(sed -n 's:.*<version>\(.*-SNAPSHOT\)</version>.*:\1:p' pom.xml | head -1)
 gateway_jar="api-gateway/target/api-gateway-$version-exec.jar"
 worker_jar="ocr-worker/target/ocr-worker-$version-exec.jar"
+# the demo video's renderer is test support, not part of the worker: its jar and the
+# classpath the build wrote beside it
+demo_cp="test-support/target/test-support-$version.jar:$(cat test-support/target/test-support.classpath)"
 
 # supervise NAME LOG COMMAND...: runs COMMAND with its output appended to LOG and starts it again
 # whenever it exits, however it exits. Runs in the background: on SIGTERM it stops COMMAND, waits
@@ -102,8 +105,7 @@ fi
 if [ ! -f "$CAPTIONFLOW_MEDIA_ROOT/demo/demo.video.json" ]; then
   echo "Demo: rendering the demo video (first run only)"
 fi
-java --enable-native-access=ALL-UNNAMED -Dloader.main=io.captionflow.worker.demo.DemoVideo -cp "$worker_jar" \
-  org.springframework.boot.loader.launch.PropertiesLauncher "$CAPTIONFLOW_MEDIA_ROOT"
+java --enable-native-access=ALL-UNNAMED -cp "$demo_cp" io.captionflow.testsupport.DemoVideo "$CAPTIONFLOW_MEDIA_ROOT"
 
 echo "Gateway: starting on port $port (log: $logs/gateway.log)"
 : > "$logs/gateway.log"

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.captionflow.worker.accuracy.CaptionedVideo;
+import io.captionflow.testsupport.CaptionedVideo;
 import io.captionflow.worker.frames.FrameRange;
 import io.captionflow.worker.frames.FrameRangeDecoder;
 import io.captionflow.worker.image.GrayImage;
 import io.captionflow.worker.median.MedianFrame;
-import io.captionflow.worker.ocr.TextIsolation;
+import io.captionflow.worker.textimage.TextIsolation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -4,20 +4,35 @@ import java.util.List;
 
 /**
  * Every topic CaptionFlow uses, with its key and value types. All records are keyed by
- * video id, so the events of one video stay in order on one partition.
+ * video id, so the events of one video stay in order on one partition. Each name is also
+ * a compile-time constant ({@code ..._NAME}), for annotations such as
+ * {@code @KafkaListener(topics = ...)}, which take no method call.
  */
 public final class Topics {
 
+	/** The name of {@link #CAPTION_OCR_REQUESTS}. */
+	public static final String CAPTION_OCR_REQUESTS_NAME = "caption-ocr-requests";
+
+	/** The name of the dead-letter topic of {@link #CAPTION_OCR_REQUESTS}. */
+	public static final String CAPTION_OCR_REQUESTS_DEAD_LETTER_NAME = CAPTION_OCR_REQUESTS_NAME
+			+ Topic.DEAD_LETTER_SUFFIX;
+
+	/** The name of {@link #FLOW_EVENTS}. */
+	public static final String FLOW_EVENTS_NAME = "flow-events";
+
+	/** The name of {@link #VIDEO_NOTIFICATIONS}. */
+	public static final String VIDEO_NOTIFICATIONS_NAME = "video-notifications";
+
 	/** OCR requests from the gateway's outbox relay to the workers. */
-	public static final Topic<String, CaptionOcrRequested> CAPTION_OCR_REQUESTS = new Topic<>("caption-ocr-requests",
+	public static final Topic<String, CaptionOcrRequested> CAPTION_OCR_REQUESTS = new Topic<>(CAPTION_OCR_REQUESTS_NAME,
 			String.class, CaptionOcrRequested.class);
 
 	/** Progress and results from the workers to the gateway. */
-	public static final Topic<String, FlowEvent> FLOW_EVENTS = new Topic<>("flow-events", String.class,
+	public static final Topic<String, FlowEvent> FLOW_EVENTS = new Topic<>(FLOW_EVENTS_NAME, String.class,
 			FlowEvent.class);
 
 	/** The notification log, fanned out to every gateway instance's SSE clients. */
-	public static final Topic<String, VideoNotification> VIDEO_NOTIFICATIONS = new Topic<>("video-notifications",
+	public static final Topic<String, VideoNotification> VIDEO_NOTIFICATIONS = new Topic<>(VIDEO_NOTIFICATIONS_NAME,
 			String.class, VideoNotification.class);
 
 	private Topics() {

@@ -6,7 +6,7 @@ import java.util.List;
 
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.worker.demo.DemoVideo;
+import io.captionflow.testsupport.DemoVideo;
 import io.captionflow.worker.frames.FrameDecodingException;
 import io.captionflow.worker.frames.FrameRange;
 import io.captionflow.worker.frames.FrameRangeDecoder;

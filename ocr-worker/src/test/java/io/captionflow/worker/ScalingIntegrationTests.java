@@ -17,7 +17,7 @@ import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.worker.demo.DemoVideo;
+import io.captionflow.testsupport.DemoVideo;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

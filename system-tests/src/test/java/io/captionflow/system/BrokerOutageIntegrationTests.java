@@ -10,7 +10,7 @@ import java.util.Map;
 
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.worker.demo.DemoVideo;
+import io.captionflow.testsupport.DemoVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

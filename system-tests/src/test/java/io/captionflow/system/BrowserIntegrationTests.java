@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.worker.demo.DemoVideo;
+import io.captionflow.testsupport.DemoVideo;
 import io.captionflow.worker.frames.IndexedVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

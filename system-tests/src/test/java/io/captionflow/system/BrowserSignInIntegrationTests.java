@@ -15,7 +15,7 @@ import java.util.List;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.system.issuer.TestAuthorizationServer;
 import io.captionflow.system.issuer.TestAuthorizationServer.ApiClient;
-import io.captionflow.worker.demo.DemoVideo;
+import io.captionflow.testsupport.DemoVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

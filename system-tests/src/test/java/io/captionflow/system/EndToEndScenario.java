@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
 
 import io.captionflow.events.VideoManifest;
-import io.captionflow.worker.demo.DemoVideo;
+import io.captionflow.testsupport.DemoVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

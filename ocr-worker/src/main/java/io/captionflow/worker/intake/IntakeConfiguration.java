@@ -9,8 +9,8 @@ import io.captionflow.worker.WorkerProperties;
 import io.captionflow.worker.frames.DecoderProcessPool;
 import io.captionflow.worker.frames.MediaLibrary;
 import io.captionflow.worker.ocr.CaptionReader;
-import io.captionflow.worker.ocr.OcrProcessPool;
 import io.captionflow.worker.ocr.TessdataFolders;
+import io.captionflow.worker.ocr.process.OcrProcessPool;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
@@ -22,8 +22,8 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.kafka.support.serializer.DeserializationException;
 
 /**
  * Wires the plain decoding, median and OCR classes, and the error handling of the request

@@ -1,6 +1,7 @@
 package io.captionflow.worker.intake;
 
 import io.captionflow.events.CaptionOcrRequested;
+import io.captionflow.events.Topics;
 
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -18,7 +19,7 @@ class OcrRequestListener {
 		this.handler = handler;
 	}
 
-	@KafkaListener(id = "ocr-requests", topics = "#{T(io.captionflow.events.Topics).CAPTION_OCR_REQUESTS.name()}",
+	@KafkaListener(id = "ocr-requests", topics = Topics.CAPTION_OCR_REQUESTS_NAME,
 			groupId = "${spring.kafka.consumer.group-id:ocr-workers}")
 	void onRequest(CaptionOcrRequested request) {
 		this.handler.handle(request);

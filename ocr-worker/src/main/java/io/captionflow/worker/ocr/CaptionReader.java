@@ -3,6 +3,8 @@ package io.captionflow.worker.ocr;
 import java.util.List;
 
 import io.captionflow.worker.image.GrayImage;
+import io.captionflow.worker.textimage.Binarizer;
+import io.captionflow.worker.textimage.TextIsolation;
 
 /**
  * Reads a caption's text from its median frame: binarises it dark on light, finds its
@@ -32,7 +34,10 @@ public final class CaptionReader {
 	 */
 	public OcrText read(GrayImage median, String language) {
 		Binarizer.Page page = Binarizer.prepare(median);
-		return (page != null) ? recognise(page, language, page.segmentation()) : NOTHING;
+		if (page == null) {
+			return NOTHING;
+		}
+		return recognise(page, language, (page.lines() == 1) ? Segmentation.SINGLE_LINE : Segmentation.BLOCK);
 	}
 
 	/**

@@ -18,7 +18,8 @@ import net.sourceforge.tess4j.util.LoadLibs;
 /**
  * Tesseract in this process. Each thread keeps one engine handle per language and reuses
  * it: initialising Tesseract costs far more than reading a line. A crash of the native
- * engine takes the process with it; {@link OcrProcessPool} runs this in child processes
+ * engine takes the process with it;
+ * {@link io.captionflow.worker.ocr.process.OcrProcessPool} runs this in child processes
  * for that reason.
  */
 public final class TesseractEngine implements TextRecognizer {
@@ -42,9 +43,10 @@ public final class TesseractEngine implements TextRecognizer {
 	}
 
 	/**
-	 * Creates an engine that is told the model folder with each page.
+	 * Creates an engine that is told the model folder with each page, as an OCR child
+	 * process is.
 	 */
-	TesseractEngine() {
+	public TesseractEngine() {
 		this.folders = null;
 	}
 
@@ -64,7 +66,7 @@ public final class TesseractEngine implements TextRecognizer {
 	 * @param segmentation one line or a block
 	 * @return the text and the confidence of its least certain word
 	 */
-	OcrText recognise(GrayImage page, Path tessdata, String language, Segmentation segmentation) {
+	public OcrText recognise(GrayImage page, Path tessdata, String language, Segmentation segmentation) {
 		TessBaseAPI engine = engine(tessdata, language);
 		ByteBuffer buffer = ByteBuffer.allocateDirect(page.pixels().length);
 		buffer.put(page.pixels()).flip();

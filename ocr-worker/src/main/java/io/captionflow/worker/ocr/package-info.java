@@ -1,6 +1,6 @@
 /**
- * Reading a caption's text from its median frame with Tesseract: binarisation, line
- * finding and scaling here, recognition in supervised child processes that each keep
- * their engines loaded.
+ * Reading a caption's text with Tesseract: the recognizer API, the engine and the tidying
+ * of what it returns, with recognition itself run in supervised child processes
+ * ({@code process}).
  */
 package io.captionflow.worker.ocr;

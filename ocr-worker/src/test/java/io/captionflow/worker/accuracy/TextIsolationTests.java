@@ -6,11 +6,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.captionflow.testsupport.CaptionedVideo;
 import io.captionflow.worker.frames.FrameRange;
 import io.captionflow.worker.frames.FrameRangeDecoder;
 import io.captionflow.worker.image.GrayImage;
 import io.captionflow.worker.median.MedianFrame;
-import io.captionflow.worker.ocr.TextIsolation;
+import io.captionflow.worker.textimage.TextIsolation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -19,7 +19,7 @@ import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.worker.demo.DemoVideo;
+import io.captionflow.testsupport.DemoVideo;
 import io.captionflow.worker.frames.DecoderProcessPool;
 import io.captionflow.worker.frames.FrameRange;
 import io.captionflow.worker.frames.FrameSource;

@@ -1,4 +1,4 @@
-package io.captionflow.worker.demo;
+package io.captionflow.testsupport;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,4 +1,4 @@
-package io.captionflow.worker.ocr;
+package io.captionflow.worker.ocr.process;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import io.captionflow.worker.image.GrayImage;
+import io.captionflow.worker.ocr.OcrException;
+import io.captionflow.worker.ocr.OcrText;
+import io.captionflow.worker.ocr.Segmentation;
 
 /**
  * The messages between the worker and its OCR child processes, over a Unix domain socket:

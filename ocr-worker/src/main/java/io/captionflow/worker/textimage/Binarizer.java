@@ -1,4 +1,4 @@
-package io.captionflow.worker.ocr;
+package io.captionflow.worker.textimage;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -14,7 +14,7 @@ import io.captionflow.worker.image.GrayImage;
  * page, cut to the text with a margin, scaled so capitals are about 30 px tall, and says
  * how many lines it holds.
  */
-final class Binarizer {
+public final class Binarizer {
 
 	/** Height of a text line after scaling; capitals end up about 30 px tall. */
 	private static final int TARGET_LINE_HEIGHT = 44;
@@ -30,12 +30,7 @@ final class Binarizer {
 	 * @param image black text on white
 	 * @param lines how many text lines it holds
 	 */
-	record Page(GrayImage image, int lines) {
-
-		Segmentation segmentation() {
-			return (this.lines == 1) ? Segmentation.SINGLE_LINE : Segmentation.BLOCK;
-		}
-
+	public record Page(GrayImage image, int lines) {
 	}
 
 	/**
@@ -67,7 +62,7 @@ final class Binarizer {
 	 * @param median the median frame of the caption box
 	 * @return the page, or null when it holds no ink
 	 */
-	static Page prepare(GrayImage median) {
+	public static Page prepare(GrayImage median) {
 		GrayImage binary = binarize(median);
 		int[] inkPerRow = new int[binary.height()];
 		int left = Integer.MAX_VALUE;

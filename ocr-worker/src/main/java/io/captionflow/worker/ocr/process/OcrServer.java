@@ -1,4 +1,4 @@
-package io.captionflow.worker.ocr;
+package io.captionflow.worker.ocr.process;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -11,6 +11,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+
+import io.captionflow.worker.ocr.OcrException;
+import io.captionflow.worker.ocr.OcrText;
+import io.captionflow.worker.ocr.TesseractEngine;
 
 /**
  * The main class of an OCR child process: connects back to the worker over the Unix

@@ -1,4 +1,4 @@
-package io.captionflow.worker.ocr;
+package io.captionflow.worker.textimage;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.captionflow.worker.ocr;
+package io.captionflow.worker.ocr.process;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -14,6 +14,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.captionflow.worker.image.GrayImage;
+import io.captionflow.worker.ocr.CaptionReader;
+import io.captionflow.worker.ocr.OcrException;
+import io.captionflow.worker.ocr.OcrText;
+import io.captionflow.worker.ocr.Segmentation;
+import io.captionflow.worker.ocr.TessdataFolders;
+import io.captionflow.worker.textimage.Binarizer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.captionflow.worker.ocr;
+package io.captionflow.worker.ocr.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +11,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.captionflow.worker.image.GrayImage;
-import io.captionflow.worker.sandbox.ChildPool;
+import io.captionflow.worker.ocr.OcrException;
+import io.captionflow.worker.ocr.OcrText;
+import io.captionflow.worker.ocr.OcrUnavailableException;
+import io.captionflow.worker.ocr.Segmentation;
+import io.captionflow.worker.ocr.TessdataFolders;
+import io.captionflow.worker.ocr.TextRecognizer;
 import io.captionflow.worker.sandbox.ChildCommand;
+import io.captionflow.worker.sandbox.ChildPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,12 +1,15 @@
-package io.captionflow.worker.ocr;
+package io.captionflow.worker.ocr.process;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
-import io.captionflow.worker.sandbox.ChildPool;
+import io.captionflow.worker.ocr.OcrException;
+import io.captionflow.worker.ocr.OcrText;
+import io.captionflow.worker.ocr.OcrUnavailableException;
 import io.captionflow.worker.sandbox.ChildFailedException;
+import io.captionflow.worker.sandbox.ChildPool;
 import io.captionflow.worker.sandbox.ChildProcess;
 import io.captionflow.worker.sandbox.ChildUnavailableException;
 

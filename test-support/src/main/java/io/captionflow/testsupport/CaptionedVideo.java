@@ -1,4 +1,4 @@
-package io.captionflow.worker.accuracy;
+package io.captionflow.testsupport;
 
 import java.awt.AlphaComposite;
 import java.awt.BasicStroke;

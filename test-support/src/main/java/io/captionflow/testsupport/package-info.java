@@ -1,0 +1,5 @@
+/**
+ * Renders test and demo videos with burned-in captions over moving backgrounds, and the
+ * manifests the gateway imports them with, for the tests, the benchmarks and make run.
+ */
+package io.captionflow.testsupport;
