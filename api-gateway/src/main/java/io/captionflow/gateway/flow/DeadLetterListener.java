@@ -8,6 +8,7 @@ import java.util.UUID;
 import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.FlowCompleted;
+import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
 import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.LogText;
@@ -47,7 +48,7 @@ class DeadLetterListener {
 	}
 
 	@KafkaListener(id = "ocr-dead-letters",
-			topics = "#{T(io.captionflow.events.Topics).CAPTION_OCR_REQUESTS.deadLetterName()}",
+			topics = Topics.CAPTION_OCR_REQUESTS_DEAD_LETTER_NAME,
 			groupId = "${spring.kafka.consumer.group-id:gateway}",
 			properties = "value.deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer")
 	void onDeadLetter(ConsumerRecord<String, byte[]> record) {

@@ -3,6 +3,7 @@ package io.captionflow.gateway.flow;
 import java.time.Duration;
 
 import io.captionflow.events.FlowEvent;
+import io.captionflow.events.Topics;
 import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.RecordFailedException;
 
@@ -28,7 +29,7 @@ class FlowEventListener {
 		this.applyTimeout = properties.applyTimeout();
 	}
 
-	@KafkaListener(id = "flow-events", topics = "#{T(io.captionflow.events.Topics).FLOW_EVENTS.name()}",
+	@KafkaListener(id = "flow-events", topics = Topics.FLOW_EVENTS_NAME,
 			groupId = "${spring.kafka.consumer.group-id:gateway}")
 	void onFlowEvent(FlowEvent event) {
 		RecordFailedException.await(this.applier.apply(event), this.applyTimeout);
