@@ -2,8 +2,8 @@ package io.captionflow.gateway;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.netty.channel.ChannelException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -42,7 +42,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 	ProblemDetail invalid(InvalidRequestException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 		problem.setTitle("Invalid request");
-		problem.setProperty("errors", List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
+		problem.setProperty("errors", List.of(new InvalidField(ex.field(), ex.getMessage())));
 		return problem;
 	}
 
@@ -78,14 +78,13 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 	@Override
 	protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
 			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
-		List<Map<String, Object>> errors = ex.getFieldErrors()
+		List<InvalidField> errors = ex.getFieldErrors()
 			.stream()
-			.map((error) -> Map.<String, Object>of("field", error.getField(), "message",
-					String.valueOf(error.getDefaultMessage())))
+			.map((error) -> new InvalidField(error.getField(), String.valueOf(error.getDefaultMessage())))
 			.toList();
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
 				errors.stream()
-					.map((e) -> e.get("field") + " " + e.get("message"))
+					.map((e) -> e.field() + " " + e.message())
 					.reduce((a, b) -> a + "; " + b)
 					.orElse("invalid request"));
 		problem.setTitle("Invalid request");
@@ -122,7 +121,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
 		problem.setTitle("Unreadable request");
 		if (field != null && !field.isEmpty()) {
-			problem.setProperty("errors", List.of(Map.of("field", field, "message", detail)));
+			problem.setProperty("errors", List.of(new InvalidField(field, detail)));
 		}
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
 	}
@@ -195,6 +194,17 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 		}
 		int newline = message.indexOf('\n');
 		return (newline < 0) ? message : message.substring(0, newline);
+	}
+
+	/**
+	 * One entry of a problem's {@code errors}: a field at fault and what is wrong with
+	 * it.
+	 *
+	 * @param field the field, as the request spells it
+	 * @param message what is wrong with it
+	 */
+	@JsonPropertyOrder({ "field", "message" })
+	record InvalidField(String field, String message) {
 	}
 
 }

@@ -1,9 +1,9 @@
 package io.captionflow.gateway;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,15 +61,8 @@ public record Refusal(HttpStatus status, String title, String detail, Duration r
 		// these to every other response
 		headers.set("X-Content-Type-Options", "nosniff");
 		headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-		Map<String, Object> problem = new LinkedHashMap<>();
-		problem.put("type", "about:blank");
-		problem.put("title", this.title);
-		problem.put("status", this.status.value());
-		problem.put("detail", this.detail);
-		problem.put("instance", exchange.getRequest().getPath().value());
-		if (this.retryAfter != null) {
-			problem.put("retryAfter", retryAfterSeconds());
-		}
+		Problem problem = new Problem("about:blank", this.title, this.status.value(), this.detail,
+				exchange.getRequest().getPath().value(), (this.retryAfter != null) ? retryAfterSeconds() : null);
 		byte[] body = JSON.writeValueAsBytes(problem);
 		headers.setContentLength(body.length);
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
@@ -82,6 +75,22 @@ public record Refusal(HttpStatus status, String title, String detail, Duration r
 	public long retryAfterSeconds() {
 		long millis = this.retryAfter.toMillis();
 		return Math.max(1, (millis + 999) / 1000);
+	}
+
+	/**
+	 * The RFC 9457 body of a refusal, its members in the order every problem of the
+	 * gateway has them.
+	 *
+	 * @param type always {@code about:blank}
+	 * @param title the title
+	 * @param status the status code
+	 * @param detail what is wrong
+	 * @param instance the path refused
+	 * @param retryAfter seconds to wait, left out when waiting would not help
+	 */
+	@JsonPropertyOrder({ "type", "title", "status", "detail", "instance", "retryAfter" })
+	private record Problem(String type, String title, int status, String detail, String instance,
+			@JsonInclude(JsonInclude.Include.NON_NULL) Long retryAfter) {
 	}
 
 }

@@ -3,14 +3,14 @@ package io.captionflow.gateway.webhook;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.captionflow.gateway.InvalidRequestException;
 import io.captionflow.gateway.PlainText;
 import io.captionflow.gateway.NotFoundException;
 import io.captionflow.gateway.notify.NotificationHub;
 import io.captionflow.gateway.notify.NotificationLog;
+import jakarta.validation.Validator;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,9 +29,10 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Accepts job-status webhooks from external systems (see {@link WebhookPayload} for the
- * shapes), appends them to the notification log and answers {@code {success, message,
- * clients}}, {@code clients} being the live SSE connections of this instance.
+ * Accepts job-status webhooks from external systems (see {@link StatusWebhook} and
+ * {@link PrefectWebhook} for the shapes), appends them to the notification log and
+ * answers {@code {success, message, clients}} ({@link Receipt}), {@code clients} being
+ * the live SSE connections of this instance.
  * <p>
  * A request is from the {@link WebhookSources source} whose credential it carries (401
  * when it carries none where one is required, or one that is no source's), and may post
@@ -51,32 +52,34 @@ class PrefectWebhookController {
 
 	private final TransactionalOperator transaction;
 
-	private final JsonMapper json;
+	private final WebhookPayloadReader payloads;
 
 	private final WebhookSources sources;
 
 	private final Clock clock;
 
 	PrefectWebhookController(NotificationLog notifications, NotificationHub hub, DatabaseClient db,
-			TransactionalOperator transaction, JsonMapper json, WebhookSources sources, Clock clock) {
+			TransactionalOperator transaction, JsonMapper json, Validator validator, WebhookSources sources,
+			Clock clock) {
 		this.notifications = notifications;
 		this.hub = hub;
 		this.db = db;
 		this.transaction = transaction;
-		this.json = json;
+		this.payloads = new WebhookPayloadReader(json, validator);
 		this.clock = clock;
 		this.sources = sources;
 	}
 
 	@PostMapping(path = "/api/webhooks/prefect", consumes = MediaType.APPLICATION_JSON_VALUE)
-	Mono<Map<String, Object>> receive(@RequestBody(required = false) byte[] body,
+	Mono<Receipt> receive(@RequestBody(required = false) byte[] body,
 			@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
 			@RequestHeader(name = StandardWebhooks.ID, required = false) String webhookId,
 			@RequestHeader(name = StandardWebhooks.TIMESTAMP, required = false) String timestamp,
 			@RequestHeader(name = StandardWebhooks.SIGNATURE, required = false) String signature) {
 		byte[] content = (body != null) ? body : new byte[0];
+		// the signature is over the bytes as sent: checked before they are read as JSON
 		WebhookSource source = this.sources.authenticate(authorization, webhookId, timestamp, signature, content);
-		WebhookPayload payload = WebhookPayload.read(this.json, content);
+		WebhookPayload payload = this.payloads.read(content);
 		if (!source.allows(payload.flowName())) {
 			throw new FlowNotAllowedException(source, payload.flowName());
 		}
@@ -98,13 +101,7 @@ class PrefectWebhookController {
 			.onErrorResume(DataIntegrityViolationException.class,
 					(ex) -> (deliveryId != null) ? delivered(deliveryKey, deliveryId).switchIfEmpty(Mono.error(ex))
 							: Mono.error(ex))
-			.map((result) -> {
-				Map<String, Object> response = new LinkedHashMap<>();
-				response.put("success", result.success());
-				response.put("message", result.message());
-				response.put("clients", this.hub.connectedClients());
-				return response;
-			});
+			.map((result) -> new Receipt(result.success(), result.message(), this.hub.connectedClients()));
 	}
 
 	private Mono<Outcome> apply(WebhookPayload payload, WebhookSource source) {
@@ -167,6 +164,17 @@ class PrefectWebhookController {
 	}
 
 	private record Outcome(boolean success, String message) {
+	}
+
+	/**
+	 * The answer to an accepted webhook.
+	 *
+	 * @param success whether it was applied (or had been, for a redelivery)
+	 * @param message what was recorded
+	 * @param clients the live SSE connections of this instance
+	 */
+	@JsonPropertyOrder({ "success", "message", "clients" })
+	record Receipt(boolean success, String message, int clients) {
 	}
 
 }
