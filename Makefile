@@ -9,7 +9,7 @@ export OMP_THREAD_LIMIT := 1
 MVN := ./mvnw -B --no-transfer-progress
 BENCH_CP = $$(ls benchmarks/target/benchmarks-*.jar):$$(cat benchmarks/target/benchmarks.classpath)
 
-.PHONY: run test build bench-saves bench-sse bench-median bench-isolation bench-worker screenshots clean deps check-jdk
+.PHONY: run test build bench-saves bench-sse bench-median bench-isolation bench-worker screenshots docs clean deps check-jdk
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { infra/bin/find-jdk.sh >/dev/null; exit 1; }
@@ -38,6 +38,11 @@ test: check-jdk
 screenshots: build
 	@infra/bin/system-deps.sh chromium chromium-driver
 	$(MVN) -pl system-tests verify -Dtest=BrowserIntegrationTests -Dscreenshots=$(CURDIR)/docs/screenshots
+
+## docs: write each app's module diagram (Spring Modulith) into docs/modules
+docs: check-jdk
+	$(MVN) -pl events-schema,test-support,api-gateway,ocr-worker verify -Dtest=ModuleStructureTests \
+		-Dsurefire.failIfNoSpecifiedTests=false -Dcaptionflow.docs.update=true
 
 ## clean: remove build output and local data (Kafka log, database, rendered media)
 clean: check-jdk

@@ -47,8 +47,7 @@ class DeadLetterListener {
 		this.applyTimeout = properties.applyTimeout();
 	}
 
-	@KafkaListener(id = "ocr-dead-letters",
-			topics = Topics.CAPTION_OCR_REQUESTS_DEAD_LETTER_NAME,
+	@KafkaListener(id = "ocr-dead-letters", topics = Topics.CAPTION_OCR_REQUESTS_DEAD_LETTER_NAME,
 			groupId = "${spring.kafka.consumer.group-id:gateway}",
 			properties = "value.deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer")
 	void onDeadLetter(ConsumerRecord<String, byte[]> record) {

@@ -210,7 +210,7 @@ public final class FrameRangeDecoder implements FrameSource {
 			return -1;
 		}
 		long index = Math.round((keyframe.timestamp() - start) * timeBase * fps);
-		return (int) Math.clamp(index, 0, frame);
+		return Math.clamp(index, 0, frame);
 	}
 
 	/**
