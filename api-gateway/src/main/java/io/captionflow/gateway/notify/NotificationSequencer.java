@@ -26,7 +26,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * {@code outbox_relay_lock}, taken for a round), and it sees only committed rows, so the
  * log read in id order grows only at its end. In the round's transaction each numbered
  * notification also goes to the outbox for the other instances; after the commit it goes
- * straight to this instance's {@link NotificationHub}. The sequencer also prunes the log
+ * straight to this instance's {@link NotificationFeed}. The sequencer also prunes the log
  * and the remembered webhook deliveries.
  */
 @Component
@@ -44,7 +44,7 @@ class NotificationSequencer extends RoundLoop {
 
 	private final TransactionalOperator transaction;
 
-	private final NotificationHub hub;
+	private final NotificationFeed feed;
 
 	private final GatewayProperties.Notifications settings;
 
@@ -54,7 +54,7 @@ class NotificationSequencer extends RoundLoop {
 
 	private Instant nextPrune;
 
-	NotificationSequencer(DatabaseClient db, Outbox outbox, TransactionalOperator transaction, NotificationHub hub,
+	NotificationSequencer(DatabaseClient db, Outbox outbox, TransactionalOperator transaction, NotificationFeed feed,
 			GatewayProperties properties, Clock clock) {
 		// a failed round is retried at the poll interval
 		super("notification-sequencer",
@@ -64,7 +64,7 @@ class NotificationSequencer extends RoundLoop {
 		this.db = db;
 		this.outbox = outbox;
 		this.transaction = transaction;
-		this.hub = hub;
+		this.feed = feed;
 		this.settings = properties.notifications();
 		this.webhookRetention = properties.webhooks().deliveryRetention();
 		this.clock = clock;
@@ -91,7 +91,7 @@ class NotificationSequencer extends RoundLoop {
 			throw new InterruptedException();
 		}
 		if (numbered != null && !numbered.isEmpty()) {
-			this.hub.offer(numbered);
+			this.feed.offer(numbered);
 		}
 		if (!this.clock.instant().isBefore(this.nextPrune)) {
 			prune();
