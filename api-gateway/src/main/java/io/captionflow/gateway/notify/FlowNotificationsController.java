@@ -1,10 +1,9 @@
 package io.captionflow.gateway.notify;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
+import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.InvalidRequestException;
 import reactor.core.publisher.Mono;
 
@@ -30,7 +29,7 @@ class FlowNotificationsController {
 	}
 
 	@GetMapping("/api/flow-notifications")
-	Mono<Map<String, Object>> page(@RequestParam(name = "videoId", required = false) List<String> videoIds,
+	Mono<Page> page(@RequestParam(name = "videoId", required = false) List<String> videoIds,
 			@RequestParam(name = "after", defaultValue = "0") long after,
 			@RequestParam(name = "limit", defaultValue = "100") int limit) {
 		if (after < 0) {
@@ -41,18 +40,29 @@ class FlowNotificationsController {
 		}
 		Set<String> wanted = (videoIds != null) ? Set.copyOf(videoIds) : Set.of();
 		return this.reader.span()
-			.flatMap((span) -> this.reader.read(after, Long.MAX_VALUE, wanted, limit).collectList().map((records) -> {
-				Map<String, Object> page = new LinkedHashMap<>();
-				page.put("content", records);
-				page.put("after", after);
-				page.put("next", records.isEmpty() ? after : records.get(records.size() - 1).id());
-				page.put("limit", limit);
-				page.put("oldestRetained", span.oldest());
-				page.put("newest", span.newest());
-				// the records after `after` are no longer all there: pruned by retention
-				page.put("truncated", after < span.oldest() - 1);
-				return page;
-			}));
+			.flatMap((span) -> this.reader.read(after, Long.MAX_VALUE, wanted, limit)
+				.collectList()
+				.map((records) -> new Page(records, after,
+						records.isEmpty() ? after : records.get(records.size() - 1).id(), limit, span.oldest(),
+						span.newest(),
+						// the records after `after` are no longer all there: pruned by
+						// retention
+						after < span.oldest() - 1)));
+	}
+
+	/**
+	 * One page of the log.
+	 *
+	 * @param content the records after {@code after}, in id order
+	 * @param after the id the page follows
+	 * @param next the {@code after} of the following page
+	 * @param limit the most records in a page
+	 * @param oldestRetained the oldest id the log holds
+	 * @param newest the newest id the log holds
+	 * @param truncated whether some records after {@code after} were pruned by retention
+	 */
+	record Page(List<VideoNotification> content, long after, long next, int limit, long oldestRetained, long newest,
+			boolean truncated) {
 	}
 
 }

@@ -22,12 +22,12 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * Numbers committed notifications 1, 2, 3, … without gaps, on its own thread. One
- * sequencer numbers at a time, whichever gateway instance it runs in (row 2 of
- * {@code outbox_relay_lock}, taken for a round), and it sees only committed rows, so the
- * log read in id order grows only at its end. In the round's transaction each numbered
- * notification also goes to the outbox for the other instances; after the commit it goes
- * straight to this instance's {@link NotificationHub}. The sequencer also prunes the log
- * and the remembered webhook deliveries.
+ * sequencer numbers at a time, whichever gateway instance it runs in (the row of
+ * {@code notification_sequencer_lock}, taken for a round), and it sees only committed
+ * rows, so the log read in id order grows only at its end. In the round's transaction
+ * each numbered notification also goes to the outbox for the other instances; after the
+ * commit it goes straight to this instance's {@link NotificationFeed}. The sequencer also
+ * prunes the log.
  */
 @Component
 class NotificationSequencer extends RoundLoop {
@@ -44,17 +44,15 @@ class NotificationSequencer extends RoundLoop {
 
 	private final TransactionalOperator transaction;
 
-	private final NotificationHub hub;
+	private final NotificationFeed feed;
 
 	private final GatewayProperties.Notifications settings;
-
-	private final Duration webhookRetention;
 
 	private final Clock clock;
 
 	private Instant nextPrune;
 
-	NotificationSequencer(DatabaseClient db, Outbox outbox, TransactionalOperator transaction, NotificationHub hub,
+	NotificationSequencer(DatabaseClient db, Outbox outbox, TransactionalOperator transaction, NotificationFeed feed,
 			GatewayProperties properties, Clock clock) {
 		// a failed round is retried at the poll interval
 		super("notification-sequencer",
@@ -64,9 +62,8 @@ class NotificationSequencer extends RoundLoop {
 		this.db = db;
 		this.outbox = outbox;
 		this.transaction = transaction;
-		this.hub = hub;
+		this.feed = feed;
 		this.settings = properties.notifications();
-		this.webhookRetention = properties.webhooks().deliveryRetention();
 		this.clock = clock;
 		this.nextPrune = clock.instant();
 	}
@@ -81,7 +78,7 @@ class NotificationSequencer extends RoundLoop {
 	@Override
 	protected int round() throws InterruptedException {
 		List<VideoNotification> numbered = this.transaction
-			.transactional(this.db.sql("select id from outbox_relay_lock where id = 2 for update skip locked")
+			.transactional(this.db.sql("select id from notification_sequencer_lock where id = 1 for update skip locked")
 				.map((row) -> row.get("id", Integer.class))
 				.all()
 				.collectList()
@@ -91,7 +88,7 @@ class NotificationSequencer extends RoundLoop {
 			throw new InterruptedException();
 		}
 		if (numbered != null && !numbered.isEmpty()) {
-			this.hub.offer(numbered);
+			this.feed.offer(numbered);
 		}
 		if (!this.clock.instant().isBefore(this.nextPrune)) {
 			prune();
@@ -147,13 +144,8 @@ class NotificationSequencer extends RoundLoop {
 			.fetch()
 			.rowsUpdated()
 			.block(ROUND_TIMEOUT);
-		Long deliveries = this.db.sql("delete from webhook_deliveries where received_at < :cutoff")
-			.bind("cutoff", OffsetDateTime.ofInstant(now.minus(this.webhookRetention), ZoneOffset.UTC))
-			.fetch()
-			.rowsUpdated()
-			.block(ROUND_TIMEOUT);
-		if ((notifications != null && notifications > 0) || (deliveries != null && deliveries > 0)) {
-			logger.debug("Pruned {} notifications and {} webhook deliveries", notifications, deliveries);
+		if (notifications != null && notifications > 0) {
+			logger.debug("Pruned {} notifications", notifications);
 		}
 	}
 

@@ -1,8 +1,6 @@
 package io.captionflow.gateway.notify;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -40,13 +38,16 @@ import org.springframework.web.server.ServerWebExchange;
 @RestController
 class VideoStatsEvents {
 
+	private final EventStreams streams;
+
 	private final NotificationHub hub;
 
 	private final GatewayProperties.Sse settings;
 
 	private final GatewayProperties.Replays replays;
 
-	VideoStatsEvents(NotificationHub hub, GatewayProperties properties) {
+	VideoStatsEvents(EventStreams streams, NotificationHub hub, GatewayProperties properties) {
+		this.streams = streams;
 		this.hub = hub;
 		this.settings = properties.sse();
 		this.replays = properties.admission().replays();
@@ -60,10 +61,9 @@ class VideoStatsEvents {
 				(lastEventIdHeader != null) ? "Last-Event-ID" : "lastEventId");
 		ServerHttpResponse response = exchange.getResponse();
 		Set<String> wanted = (videoIds != null) ? Set.copyOf(videoIds) : Set.of();
-		byte[] hello = (":connected\nretry:" + this.settings.retry().toMillis() + "\n\n")
-			.getBytes(StandardCharsets.UTF_8);
+		byte[] hello = SseFrames.connected(this.settings.retry());
 		DataBufferFactory buffers = response.bufferFactory();
-		return this.hub.subscribe(lastEventId, wanted, client(response)).flatMap((events) -> {
+		return this.streams.open(lastEventId, wanted, client(response)).flatMap((events) -> {
 			response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
 			response.getHeaders().setCacheControl("no-cache");
 			response.getHeaders().set("X-Accel-Buffering", "no");
@@ -71,15 +71,14 @@ class VideoStatsEvents {
 			// client's buffer wraps the same bytes
 			return response.writeWith(Flux.just(hello).concatWith(events).map(buffers::wrap));
 		})
-			.onErrorResume(NotificationHub.ReplaysBusyException.class,
-					(ex) -> new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "Too many replays", ex.getMessage(),
-							this.replays.retryAfter())
-						.write(exchange));
+			.onErrorResume(EventStreams.ReplaysBusyException.class, (ex) -> new Refusal(HttpStatus.SERVICE_UNAVAILABLE,
+					"Too many replays", ex.getMessage(), this.replays.retryAfter())
+				.write(exchange));
 	}
 
 	@GetMapping("/api/events/clients")
-	Map<String, Integer> clients() {
-		return Map.of("clients", this.hub.connectedClients());
+	Clients clients() {
+		return new Clients(this.hub.connectedClients());
 	}
 
 	/**
@@ -112,6 +111,14 @@ class VideoStatsEvents {
 			// answered below
 		}
 		throw new InvalidRequestException(field, "must be a notification id (a whole number, 0 or more)");
+	}
+
+	/**
+	 * The live SSE connections of this instance.
+	 *
+	 * @param clients their number
+	 */
+	record Clients(int clients) {
 	}
 
 }

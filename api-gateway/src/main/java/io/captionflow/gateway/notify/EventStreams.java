@@ -1,0 +1,225 @@
+package io.captionflow.gateway.notify;
+
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.captionflow.gateway.GatewayProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Opens a client's event stream: what it missed after its last event id, then the live
+ * notifications of the {@link NotificationHub}, or the {@code reset} event when it cannot
+ * be given what it missed. The {@link NotificationTail} decides which, and keeps the seam
+ * between the two; what the tail's window no longer holds is read from the log.
+ * <p>
+ * Replays from the log are bounded: at most {@code admission.replays.max-concurrent} run
+ * at once (a client that would need one more is refused before its stream starts), and a
+ * client more than {@code admission.replays.max-length} notifications behind gets the
+ * {@code reset} event instead of a scan of the log.
+ */
+@Component
+class EventStreams {
+
+	private final NotificationTail tail;
+
+	private final NotificationHub hub;
+
+	private final NotificationReader reader;
+
+	private final GatewayProperties.Notifications settings;
+
+	private final GatewayProperties.Replays replays;
+
+	/** Replays from the log that may still start now. */
+	private final Semaphore replayPermits;
+
+	private final Counter replaysRefused;
+
+	private final Counter replaysReset;
+
+	EventStreams(NotificationFeed feed, NotificationHub hub, NotificationReader reader, GatewayProperties properties,
+			MeterRegistry meters) {
+		this.tail = feed.tail();
+		this.hub = hub;
+		this.reader = reader;
+		this.settings = properties.notifications();
+		this.replays = properties.admission().replays();
+		this.replayPermits = new Semaphore(Math.max(0, this.replays.maxConcurrent()));
+		this.replaysRefused = Counter.builder("captionflow.sse.rejected")
+			.description("Event streams refused before they started")
+			.tag("reason", "replays")
+			.register(meters);
+		this.replaysReset = Counter.builder("captionflow.sse.replays.reset")
+			.description("Reconnecting clients sent reset for being more than max-length behind")
+			.register(meters);
+		Gauge
+			.builder("captionflow.sse.replays.active", this,
+					(streams) -> streams.replays.maxConcurrent() - streams.replayPermits.availablePermits())
+			.description("Replays from the notification log running now")
+			.register(meters);
+	}
+
+	/**
+	 * A client's stream: what it missed after its last event id, then every new
+	 * notification, of the given videos or of all.
+	 * @param lastEventId the id of the last event the client saw, or null for a new
+	 * client
+	 * @param videoIds the videos to follow; all when empty
+	 * @param client the client's connection
+	 * @return the events, without the connect comment; or a {@link ReplaysBusyException}
+	 * when the client would be replayed from the log and the most replays allowed are
+	 * running
+	 */
+	Mono<Flux<byte[]>> open(Long lastEventId, Set<String> videoIds, NotificationHub.Client client) {
+		if (this.hub.closing()) {
+			return Mono.just(Flux.empty());
+		}
+		if (lastEventId == null) {
+			return Mono.just(register(-1, 0, videoIds, client));
+		}
+		return switch (this.tail.resume(lastEventId)) {
+			// ahead of this instance (it came from another one) or unknown to the log
+			case AHEAD -> this.reader.span()
+				.map((span) -> NotificationTail.followsOn(lastEventId, span)
+						? register(lastEventId, lastEventId, videoIds, client)
+						: reset(lastEventId, span, videoIds, client));
+			case FROM_WINDOW, TOO_FAR_BEHIND -> Mono.just(register(lastEventId, 0, videoIds, client));
+			case FROM_LOG -> {
+				// refused before the stream starts while every replay is running; the
+				// permit itself is taken once the stream runs, so that a client gone
+				// before it starts holds none
+				if (this.replayPermits.availablePermits() == 0) {
+					this.replaysRefused.increment();
+					yield Mono.error(new ReplaysBusyException(this.replays.maxConcurrent()));
+				}
+				yield Mono.just(register(lastEventId, 0, videoIds, client));
+			}
+		};
+	}
+
+	private Flux<byte[]> reset(long lastEventId, NotificationReader.Span span, Set<String> videoIds,
+			NotificationHub.Client client) {
+		return Flux.defer(() -> {
+			NotificationHub.Subscriber subscriber = this.hub.subscriber(videoIds, 0, client);
+			long at = this.tail.join(-1, subscriber::follows, (head) -> this.hub.add(subscriber, head)).at();
+			return Flux.just(SseFrames.reset(lastEventId, span.oldest(), at)).concatWith(subscriber.live());
+		});
+	}
+
+	/**
+	 * Registers a subscriber that sees what follows {@code replayAfter}.
+	 * @param replayAfter replay what follows this id, or -1 for nothing
+	 * @param skipUpTo pass on nothing up to this id
+	 * @param videoIds the videos
+	 * @param client the client's connection
+	 * @return the stream
+	 */
+	private Flux<byte[]> register(long replayAfter, long skipUpTo, Set<String> videoIds,
+			NotificationHub.Client client) {
+		return Flux.defer(() -> {
+			NotificationHub.Subscriber subscriber = this.hub.subscriber(videoIds, skipUpTo, client);
+			NotificationTail.Seam seam = this.tail.join(replayAfter, subscriber::follows,
+					(head) -> this.hub.add(subscriber, head));
+			long at = seam.at();
+			Flux<byte[]> missed;
+			if (replayAfter < 0) {
+				missed = Flux.empty();
+			}
+			else if (seam.replay() != null) {
+				missed = Flux.fromIterable(seam.replay()).map(NotificationTail.Entry::frame);
+			}
+			else if (this.tail.tooFarBehind(replayAfter, at)) {
+				missed = fromLog(replayAfter, at, videoIds);
+			}
+			else {
+				ReplayPermit reading = ReplayPermit.take(this.replayPermits);
+				if (reading == null) {
+					// the replays filled up since the client was admitted: end the
+					// stream; it reconnects after the retry delay
+					this.hub.remove(subscriber);
+					return Flux.empty();
+				}
+				// read whole (at most max-length notifications) under the permit, then
+				// sent as the client reads: a client that does not read holds no permit
+				missed = fromLog(replayAfter, at, videoIds).collectList()
+					.doFinally(reading::release)
+					.flatMapIterable((events) -> events);
+			}
+			return subscriber.live(missed);
+		});
+	}
+
+	/**
+	 * What follows an id older than the tail's window, read from the log; a {@code reset}
+	 * event when the log no longer has all of it or it is too long.
+	 */
+	private Flux<byte[]> fromLog(long after, long upTo, Set<String> videoIds) {
+		return this.reader.span().flatMapMany((span) -> switch (this.tail.fromLog(after, upTo, span)) {
+			case RESET_PRUNED -> Flux.just(SseFrames.reset(after, span.oldest(), upTo));
+			case RESET_TOO_FAR_BEHIND -> {
+				this.replaysReset.increment();
+				yield Flux.just(SseFrames.reset(after, span.oldest(), upTo));
+			}
+			case READ -> {
+				int batch = this.settings.batchSize();
+				yield this.reader.read(after, upTo, videoIds, batch)
+					.collectList()
+					.expand((page) -> (page.size() < batch) ? Mono.empty()
+							: this.reader.read(page.get(page.size() - 1).id(), upTo, videoIds, batch).collectList())
+					.flatMapIterable((page) -> page)
+					.map(SseFrames::notification);
+			}
+		});
+	}
+
+	/**
+	 * A permit to replay from the log, released once however often it is released.
+	 */
+	private static final class ReplayPermit {
+
+		private final Semaphore permits;
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		private ReplayPermit(Semaphore permits) {
+			this.permits = permits;
+		}
+
+		static ReplayPermit take(Semaphore permits) {
+			return permits.tryAcquire() ? new ReplayPermit(permits) : null;
+		}
+
+		void release(SignalType signal) {
+			release();
+		}
+
+		void release() {
+			if (this.released.compareAndSet(false, true)) {
+				this.permits.release();
+			}
+		}
+
+	}
+
+	/**
+	 * A client that would be replayed from the log while the most replays allowed are
+	 * running.
+	 */
+	static final class ReplaysBusyException extends RuntimeException {
+
+		ReplaysBusyException(int running) {
+			super(running + " clients are being replayed from the notification log, the most at once", null, false,
+					false);
+		}
+
+	}
+
+}

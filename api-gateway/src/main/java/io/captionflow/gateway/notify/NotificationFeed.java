@@ -1,0 +1,117 @@
+package io.captionflow.gateway.notify;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.captionflow.events.VideoNotification;
+import io.captionflow.gateway.GatewayProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps this instance's {@link NotificationTail} at the end of the notification log,
+ * which it passes on to the {@link NotificationHub}. The tail starts after the log's
+ * newest id; the feed reads the log after the tail on a thread of its own, every poll
+ * interval and whenever the tail asks (a gap, a hint from another instance). This
+ * instance's sequencer {@link #offer offers} what it numbered at once, and the
+ * video-notifications listener passes its {@link #hint hints} on.
+ */
+@Component
+class NotificationFeed implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(NotificationFeed.class);
+
+	private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+	private final NotificationReader reader;
+
+	private final GatewayProperties.Notifications settings;
+
+	private final NotificationTail tail;
+
+	private volatile ScheduledExecutorService executor;
+
+	NotificationFeed(NotificationReader reader, NotificationHub hub, GatewayProperties properties) {
+		this.reader = reader;
+		this.settings = properties.notifications();
+		this.tail = new NotificationTail(properties.sse().replayBuffer(), properties.admission().replays().maxLength(),
+				this.settings.batchSize(), this::read, this::catchUpLater, hub::publish);
+	}
+
+	@Override
+	public void start() {
+		long newest = this.reader.span().blockOptional(READ_TIMEOUT).map(NotificationReader.Span::newest).orElse(0L);
+		this.tail.start(newest);
+		ScheduledExecutorService thread = Executors
+			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("notification-feed").daemon().factory());
+		long poll = this.settings.pollInterval().toMillis();
+		thread.scheduleWithFixedDelay(this.tail::catchUp, poll, poll, TimeUnit.MILLISECONDS);
+		this.executor = thread;
+		logger.info("Notification hub starts after notification {}", newest);
+	}
+
+	@Override
+	public void stop() {
+		this.executor.shutdownNow();
+		this.tail.stop();
+	}
+
+	@Override
+	public boolean isRunning() {
+		ScheduledExecutorService thread = this.executor;
+		return thread != null && !thread.isShutdown();
+	}
+
+	@Override
+	public int getPhase() {
+		// the hub's: before the web server takes its first request and the sequencer
+		// numbers, after they stopped
+		return Integer.MAX_VALUE - 4096;
+	}
+
+	/**
+	 * This instance's tail.
+	 * @return the tail
+	 */
+	NotificationTail tail() {
+		return this.tail;
+	}
+
+	/**
+	 * Passes on notifications this instance numbered, without waiting for a read of the
+	 * log.
+	 * @param numbered the notifications in id order
+	 */
+	void offer(List<VideoNotification> numbered) {
+		this.tail.offer(numbered);
+	}
+
+	/**
+	 * Reads the log soon when another instance numbered an id this one has not passed on.
+	 * @param id the id
+	 */
+	void hint(long id) {
+		this.tail.hint(id);
+	}
+
+	private List<VideoNotification> read(long after, int limit) {
+		return this.reader.read(after, Long.MAX_VALUE, Set.of(), limit).collectList().block(READ_TIMEOUT);
+	}
+
+	private void catchUpLater(Runnable catchUp) {
+		ScheduledExecutorService thread = this.executor;
+		if (thread == null) {
+			throw new RejectedExecutionException("the feed is not started");
+		}
+		thread.execute(catchUp);
+	}
+
+}

@@ -1,0 +1,396 @@
+package io.captionflow.gateway.notify;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import java.util.function.Predicate;
+
+import io.captionflow.events.VideoNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This instance's end of the notification log, and what a reconnecting client is owed.
+ * Plain Java: no Spring, no Reactor.
+ * <p>
+ * Every notification reaches clients through {@link #offer(List)}, which passes on only
+ * the next id after the last one passed on (the head): an id already passed on is
+ * ignored, and one further on is a gap, which makes the tail read the missing ids from
+ * the log ({@link #catchUp()}, on the catch-up executor). So whichever way a notification
+ * came, and however often, the {@link Downstream} sees the log in order, without a gap or
+ * a duplicate.
+ * <p>
+ * The tail keeps the newest notifications passed on (the window) to replay to
+ * reconnecting clients. A client joins with {@link #join}: with the tail's lock held, it
+ * is attached at the head and given the window's notifications after its last id, so
+ * every notification is either replayed to it or passed on live after it joined, never
+ * both, never neither. The tail also decides when a client gets {@code reset} instead of
+ * a replay: its last id is older than the log retains, more than the replay limit behind,
+ * or one the log never numbered.
+ */
+final class NotificationTail {
+
+	private static final Logger logger = LoggerFactory.getLogger(NotificationTail.class);
+
+	private final int windowSize;
+
+	private final long maxReplay;
+
+	private final int batchSize;
+
+	private final Log log;
+
+	private final Executor catchUps;
+
+	private final Downstream downstream;
+
+	private final Object lock = new Object();
+
+	/** The newest id passed on; -1 until started. Guarded by {@link #lock}. */
+	private long head = -1;
+
+	/** The newest notifications passed on, oldest first. Guarded by {@link #lock}. */
+	private final ArrayDeque<Entry> window = new ArrayDeque<>();
+
+	private final AtomicBoolean catchingUp = new AtomicBoolean();
+
+	private final AtomicBoolean catchUpQueued = new AtomicBoolean();
+
+	/**
+	 * @param windowSize the most notifications kept to replay from memory
+	 * @param maxReplay the most notifications a client may be behind to be replayed; one
+	 * further behind is reset
+	 * @param batchSize the most notifications read from the log at once
+	 * @param log where missing notifications are read
+	 * @param catchUps where reads of the log run; a task it rejects is dropped (the tail
+	 * is stopping)
+	 * @param downstream what the notifications are passed on to
+	 */
+	NotificationTail(int windowSize, long maxReplay, int batchSize, Log log, Executor catchUps, Downstream downstream) {
+		this.windowSize = windowSize;
+		this.maxReplay = maxReplay;
+		this.batchSize = batchSize;
+		this.log = log;
+		this.catchUps = catchUps;
+		this.downstream = downstream;
+	}
+
+	/**
+	 * Starts after the newest notification the log holds: what was numbered before is
+	 * history, read from the log by the clients that missed it.
+	 * @param newest the log's newest id, 0 when empty
+	 */
+	void start(long newest) {
+		synchronized (this.lock) {
+			this.head = newest;
+		}
+	}
+
+	/**
+	 * Stops: nothing is passed on until started again.
+	 */
+	void stop() {
+		synchronized (this.lock) {
+			this.head = -1;
+			this.window.clear();
+		}
+	}
+
+	/**
+	 * The newest id passed on.
+	 * @return the id, or -1 when stopped
+	 */
+	long head() {
+		synchronized (this.lock) {
+			return this.head;
+		}
+	}
+
+	/**
+	 * Passes on notifications in id order: the one way a notification reaches clients.
+	 * Those already passed on are ignored; a gap makes the tail read the missing ones
+	 * from the log, and nothing after the gap is passed on until then.
+	 * @param notifications numbered notifications in id order
+	 */
+	void offer(List<VideoNotification> notifications) {
+		boolean gap = false;
+		synchronized (this.lock) {
+			if (this.head < 0) {
+				return;
+			}
+			for (VideoNotification notification : notifications) {
+				if (notification.id() <= this.head) {
+					continue;
+				}
+				if (notification.id() != this.head + 1) {
+					gap = true;
+					break;
+				}
+				append(notification);
+			}
+		}
+		if (gap) {
+			catchUpSoon();
+		}
+	}
+
+	/**
+	 * Learns that the log numbered an id (another instance did): the tail reads the log
+	 * when it has not passed that id on yet. The id is only that hint: what is passed on
+	 * is read from the log.
+	 * @param id the id numbered
+	 */
+	void hint(long id) {
+		boolean newer;
+		synchronized (this.lock) {
+			newer = this.head >= 0 && id > this.head;
+		}
+		if (newer) {
+			catchUpSoon();
+		}
+	}
+
+	/**
+	 * Reads the log after the head and offers what it holds, a batch at a time, until it
+	 * holds no more. One read runs at a time; one asked for meanwhile is not needed (the
+	 * running one reads on to the end). A log that cannot be read is logged and read
+	 * again at the next catch-up.
+	 */
+	void catchUp() {
+		if (!this.catchingUp.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			List<VideoNotification> page;
+			do {
+				long after = head();
+				if (after < 0) {
+					return;
+				}
+				page = this.log.after(after, this.batchSize);
+				if (page == null || page.isEmpty()) {
+					return;
+				}
+				offer(page);
+			}
+			while (page.size() == this.batchSize);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Cannot read the notification log: {}", ex.toString());
+		}
+		finally {
+			this.catchingUp.set(false);
+		}
+	}
+
+	/**
+	 * Reads the log on the catch-up executor; requests that come while a read is waiting
+	 * to run are served by that one read.
+	 */
+	private void catchUpSoon() {
+		if (this.catchUpQueued.compareAndSet(false, true)) {
+			try {
+				this.catchUps.execute(() -> {
+					this.catchUpQueued.set(false);
+					catchUp();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+				this.catchUpQueued.set(false);
+			}
+		}
+	}
+
+	/** Called with the lock held. */
+	private void append(VideoNotification notification) {
+		this.head = notification.id();
+		Entry entry = new Entry(notification.id(), notification.videoId(), SseFrames.notification(notification));
+		this.window.addLast(entry);
+		while (this.window.size() > this.windowSize) {
+			this.window.removeFirst();
+		}
+		// with the lock held, so downstream sees the ids in order
+		this.downstream.publish(entry);
+	}
+
+	/**
+	 * How a client that sent a last event id is served, decided before its stream starts
+	 * (a replay from the log needs a permit).
+	 * @param lastEventId the id of the last event the client saw
+	 * @return how
+	 */
+	Resume resume(long lastEventId) {
+		long known;
+		boolean inWindow;
+		synchronized (this.lock) {
+			known = this.head;
+			inWindow = lastEventId >= this.head - this.window.size();
+		}
+		if (lastEventId > known) {
+			return Resume.AHEAD;
+		}
+		if (inWindow) {
+			return Resume.FROM_WINDOW;
+		}
+		if (tooFarBehind(lastEventId, known)) {
+			return Resume.TOO_FAR_BEHIND;
+		}
+		return Resume.FROM_LOG;
+	}
+
+	/**
+	 * Joins a client at the head: {@code attach} runs with the tail's lock held, so the
+	 * client is passed on every notification after the head from then on, and is given
+	 * the window's notifications after {@code after} up to the head, when the window
+	 * still holds all of them. The client must take only notifications after
+	 * {@link Seam#at()} live: one passed on just before it joined may still be on its way
+	 * downstream.
+	 * @param after the client's last id, or -1 to replay nothing
+	 * @param follows the videos the client follows
+	 * @param attach adds the client downstream, given the head
+	 * @return the head it joined at and its replay
+	 */
+	Seam join(long after, Predicate<String> follows, LongConsumer attach) {
+		synchronized (this.lock) {
+			attach.accept(this.head);
+			if (after < 0 || after < this.head - this.window.size()) {
+				return new Seam(this.head, null);
+			}
+			List<Entry> replay = new ArrayList<>();
+			for (Entry entry : this.window) {
+				if (entry.id() > after && follows.test(entry.videoId())) {
+					replay.add(entry);
+				}
+			}
+			return new Seam(this.head, List.copyOf(replay));
+		}
+	}
+
+	/**
+	 * Whether a client is more than the replay limit behind: it is reset rather than
+	 * replayed from the log.
+	 * @param after the client's last id
+	 * @param upTo the id it would be replayed up to
+	 * @return true when too far behind
+	 */
+	boolean tooFarBehind(long after, long upTo) {
+		return upTo - after > this.maxReplay;
+	}
+
+	/**
+	 * How a client behind the window is served from the log.
+	 * @param after the client's last id
+	 * @param upTo the head it joined at
+	 * @param span the ids the log holds
+	 * @return a read of the log, or why the client is reset instead
+	 */
+	FromLog fromLog(long after, long upTo, NotificationReader.Span span) {
+		if (after < span.oldest() - 1) {
+			return FromLog.RESET_PRUNED;
+		}
+		if (tooFarBehind(after, upTo)) {
+			return FromLog.RESET_TOO_FAR_BEHIND;
+		}
+		return FromLog.READ;
+	}
+
+	/**
+	 * Whether a client ahead of this instance follows on from its last id: it does when
+	 * the log numbered that id (the client came from another instance, which passed it on
+	 * sooner); an id the log never numbered is reset.
+	 * @param lastEventId the client's last id
+	 * @param span the ids the log holds
+	 * @return true to follow on, false to reset
+	 */
+	static boolean followsOn(long lastEventId, NotificationReader.Span span) {
+		return lastEventId <= span.newest();
+	}
+
+	/**
+	 * Where missing notifications are read.
+	 */
+	@FunctionalInterface
+	interface Log {
+
+		/**
+		 * Reads numbered notifications in id order; blocks.
+		 * @param id only ids above this one
+		 * @param limit the most read
+		 * @return the notifications
+		 */
+		List<VideoNotification> after(long id, int limit);
+
+	}
+
+	/**
+	 * What the tail passes notifications on to.
+	 */
+	@FunctionalInterface
+	interface Downstream {
+
+		/**
+		 * Takes the next notification; called in id order with the tail's lock held, so
+		 * it must hand the entry on rather than write to a client.
+		 * @param entry the notification
+		 */
+		void publish(Entry entry);
+
+	}
+
+	/**
+	 * A notification passed on.
+	 *
+	 * @param id its id
+	 * @param videoId its video
+	 * @param frame its event, encoded once for every client
+	 */
+	record Entry(long id, String videoId, byte[] frame) {
+	}
+
+	/**
+	 * Where a client joined.
+	 *
+	 * @param at the head when it joined: it takes only later notifications live
+	 * @param replay what it missed up to {@code at}, from the window; null when the
+	 * window no longer holds all of it
+	 */
+	record Seam(long at, List<Entry> replay) {
+	}
+
+	/** How a client that sent a last event id is served. */
+	enum Resume {
+
+		/** Its id is after the head: follows on or is reset, as the log says. */
+		AHEAD,
+
+		/** The window holds everything after its id. */
+		FROM_WINDOW,
+
+		/** More than the replay limit behind: reset, without a scan of the log. */
+		TOO_FAR_BEHIND,
+
+		/** Replayed from the log, which needs a permit. */
+		FROM_LOG
+
+	}
+
+	/** How a client behind the window is served from the log. */
+	enum FromLog {
+
+		/** What it missed is read from the log. */
+		READ,
+
+		/** Reset: the log no longer holds everything after its id. */
+		RESET_PRUNED,
+
+		/** Reset: more than the replay limit behind. */
+		RESET_TOO_FAR_BEHIND
+
+	}
+
+}
