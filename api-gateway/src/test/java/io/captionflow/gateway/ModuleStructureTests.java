@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,10 @@ class ModuleStructureTests {
 			Files.createDirectories(kept.getParent());
 			Files.copy(made, kept, StandardCopyOption.REPLACE_EXISTING);
 		}
-		assertThat(kept).as("the module diagram in docs/ (make docs refreshes it)").hasSameTextualContentAs(made);
+		// the Documenter writes the same lines in an order that varies from run to run
+		assertThat(Files.exists(kept) ? Files.readAllLines(kept) : List.of())
+			.as("the module diagram in docs/ (make docs refreshes it)")
+			.containsExactlyInAnyOrderElementsOf(Files.readAllLines(made));
 	}
 
 }

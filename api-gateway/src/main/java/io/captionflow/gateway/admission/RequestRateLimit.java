@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.Refusal;
+import io.captionflow.gateway.web.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

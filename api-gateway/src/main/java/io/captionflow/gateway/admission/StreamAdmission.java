@@ -3,7 +3,7 @@ package io.captionflow.gateway.admission;
 import java.time.Duration;
 
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.Refusal;
+import io.captionflow.gateway.web.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,4 +3,7 @@
  * how fast one client may write, and how long a connection may take to send its request,
  * so that one client can never hold up another.
  */
+@ApplicationModule(allowedDependencies = { "web" })
 package io.captionflow.gateway.admission;
+
+import org.springframework.modulith.ApplicationModule;

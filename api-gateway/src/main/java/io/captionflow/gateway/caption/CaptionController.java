@@ -2,9 +2,9 @@ package io.captionflow.gateway.caption;
 
 import java.util.List;
 
-import io.captionflow.gateway.InvalidRequestException;
-import io.captionflow.gateway.MediaFiles;
-import io.captionflow.gateway.NotFoundException;
+import io.captionflow.gateway.web.InvalidRequestException;
+import io.captionflow.gateway.web.MediaFiles;
+import io.captionflow.gateway.web.NotFoundException;
 import io.captionflow.gateway.video.Videos;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;

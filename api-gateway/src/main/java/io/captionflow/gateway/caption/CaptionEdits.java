@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.events.WorkLimits;
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.InvalidRequestException;
+import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.notify.NotificationLog;
 import io.captionflow.gateway.video.Video;
 import io.captionflow.gateway.video.Videos;

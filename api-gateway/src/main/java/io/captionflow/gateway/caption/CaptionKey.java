@@ -1,6 +1,6 @@
 package io.captionflow.gateway.caption;
 
-import io.captionflow.gateway.NotFoundException;
+import io.captionflow.gateway.web.NotFoundException;
 
 /**
  * Names one caption: captions are addressed by their video and their id together, so a

@@ -5,7 +5,7 @@ import java.time.Instant;
 import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
-import io.captionflow.gateway.PlainText;
+import io.captionflow.gateway.web.PlainText;
 import io.captionflow.gateway.video.Videos;
 import reactor.core.publisher.Mono;
 

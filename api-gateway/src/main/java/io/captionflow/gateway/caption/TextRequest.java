@@ -1,6 +1,6 @@
 package io.captionflow.gateway.caption;
 
-import io.captionflow.gateway.PlainText;
+import io.captionflow.gateway.web.PlainText;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;

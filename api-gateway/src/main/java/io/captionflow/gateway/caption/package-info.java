@@ -3,4 +3,7 @@
  * optimistically (queued at once, the OCR request in the outbox of the same transaction),
  * their stats, and applying OCR results ({@link CaptionOcrResults}, the module's API).
  */
+@ApplicationModule(allowedDependencies = { "video", "notify", "outbox", "web" })
 package io.captionflow.gateway.caption;
+
+import org.springframework.modulith.ApplicationModule;

@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.Topics;
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.RecordFailedException;
+import io.captionflow.gateway.messaging.RecordFailedException;
 
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;

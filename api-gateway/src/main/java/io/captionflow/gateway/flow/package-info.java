@@ -2,4 +2,7 @@
  * Applying the workers' flow events: each at most once, never over a newer save, with its
  * notification, in one transaction.
  */
+@ApplicationModule(allowedDependencies = { "caption", "notify", "messaging", "web" })
 package io.captionflow.gateway.flow;
+
+import org.springframework.modulith.ApplicationModule;

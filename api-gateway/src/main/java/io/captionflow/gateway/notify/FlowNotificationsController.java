@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.captionflow.events.VideoNotification;
-import io.captionflow.gateway.InvalidRequestException;
+import io.captionflow.gateway.web.InvalidRequestException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.bind.annotation.GetMapping;

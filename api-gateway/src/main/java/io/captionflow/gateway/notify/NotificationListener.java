@@ -1,7 +1,8 @@
 package io.captionflow.gateway.notify;
 
+import io.captionflow.events.Topics;
 import io.captionflow.events.VideoNotification;
-import io.captionflow.gateway.RecordFailedException;
+import io.captionflow.gateway.messaging.RecordFailedException;
 
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -22,7 +23,7 @@ class NotificationListener {
 		this.feed = feed;
 	}
 
-	@KafkaListener(id = "video-notifications", topics = "#{T(io.captionflow.events.Topics).VIDEO_NOTIFICATIONS.name()}",
+	@KafkaListener(id = "video-notifications", topics = Topics.VIDEO_NOTIFICATIONS_NAME,
 			groupId = "#{'gateway-sse-' + T(java.util.UUID).randomUUID()}",
 			// a group of this instance's own, read from now on: its offsets matter to no
 			// one, so the client commits them now and then instead of the container

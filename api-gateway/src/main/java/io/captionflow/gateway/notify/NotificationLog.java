@@ -6,8 +6,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 import io.captionflow.events.VideoNotification;
-import io.captionflow.gateway.AfterCommit;
-import io.captionflow.gateway.PlainText;
+import io.captionflow.gateway.background.AfterCommit;
+import io.captionflow.gateway.web.PlainText;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;

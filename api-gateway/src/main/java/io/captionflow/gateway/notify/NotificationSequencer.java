@@ -10,7 +10,7 @@ import java.util.List;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.RoundLoop;
+import io.captionflow.gateway.background.RoundLoop;
 import io.captionflow.gateway.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

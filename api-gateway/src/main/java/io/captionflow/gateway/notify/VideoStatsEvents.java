@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.InvalidRequestException;
-import io.captionflow.gateway.Refusal;
+import io.captionflow.gateway.web.InvalidRequestException;
+import io.captionflow.gateway.web.Refusal;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;

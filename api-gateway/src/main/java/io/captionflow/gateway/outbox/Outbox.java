@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 import io.captionflow.events.EventJson;
 import io.captionflow.events.Topic;
-import io.captionflow.gateway.AfterCommit;
+import io.captionflow.gateway.background.AfterCommit;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;

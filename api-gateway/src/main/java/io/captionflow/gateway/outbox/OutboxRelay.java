@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.RoundLoop;
+import io.captionflow.gateway.background.RoundLoop;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

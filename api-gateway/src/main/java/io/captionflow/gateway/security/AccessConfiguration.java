@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.captionflow.gateway.GatewayProperties.SecurityMode;
-import io.captionflow.gateway.Refusal;
+import io.captionflow.gateway.web.Refusal;
 import io.captionflow.gateway.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.captionflow.gateway.Refusal;
+import io.captionflow.gateway.web.Refusal;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;

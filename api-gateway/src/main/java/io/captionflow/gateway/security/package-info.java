@@ -3,4 +3,7 @@
  * OAuth2 login for the pages, with read, annotate and admin permissions; the allowed
  * hosts and origins, and the browser's security headers.
  */
+@ApplicationModule(allowedDependencies = { "web" })
 package io.captionflow.gateway.security;
+
+import org.springframework.modulith.ApplicationModule;

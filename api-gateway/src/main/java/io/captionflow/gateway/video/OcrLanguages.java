@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.InvalidRequestException;
+import io.captionflow.gateway.web.InvalidRequestException;
 
 import org.springframework.stereotype.Component;
 

@@ -1,7 +1,7 @@
 package io.captionflow.gateway.video;
 
 import io.captionflow.events.CropBox;
-import io.captionflow.gateway.PlainText;
+import io.captionflow.gateway.web.PlainText;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 import io.captionflow.events.WorkLimits;
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.InvalidRequestException;
-import io.captionflow.gateway.MediaFiles;
+import io.captionflow.gateway.web.InvalidRequestException;
+import io.captionflow.gateway.web.MediaFiles;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

@@ -1,6 +1,6 @@
 package io.captionflow.gateway.video;
 
-import io.captionflow.gateway.NotFoundException;
+import io.captionflow.gateway.web.NotFoundException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;

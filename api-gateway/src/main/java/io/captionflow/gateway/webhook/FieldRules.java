@@ -10,7 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
-import io.captionflow.gateway.PlainText;
+import io.captionflow.gateway.web.PlainText;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.GroupSequence;

@@ -6,7 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.captionflow.events.VideoNotification;
-import io.captionflow.gateway.InvalidRequestException;
+import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.webhook.FieldRules.Line;
 import io.captionflow.gateway.webhook.FieldRules.Lines;
 import io.captionflow.gateway.webhook.FieldRules.RequiredLine;

@@ -1,15 +1,12 @@
 package io.captionflow.gateway.webhook;
 
-import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.captionflow.gateway.InvalidRequestException;
-import io.captionflow.gateway.PlainText;
-import io.captionflow.gateway.NotFoundException;
+import io.captionflow.gateway.web.InvalidRequestException;
+import io.captionflow.gateway.web.PlainText;
 import io.captionflow.gateway.notify.NotificationHub;
 import io.captionflow.gateway.notify.NotificationLog;
+import io.captionflow.gateway.video.Videos;
+import io.captionflow.gateway.webhook.WebhookDeliveries.Outcome;
 import jakarta.validation.Validator;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,7 +17,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,7 +44,9 @@ class PrefectWebhookController {
 
 	private final NotificationHub hub;
 
-	private final DatabaseClient db;
+	private final Videos videos;
+
+	private final WebhookDeliveries deliveries;
 
 	private final TransactionalOperator transaction;
 
@@ -56,17 +54,15 @@ class PrefectWebhookController {
 
 	private final WebhookSources sources;
 
-	private final Clock clock;
-
-	PrefectWebhookController(NotificationLog notifications, NotificationHub hub, DatabaseClient db,
-			TransactionalOperator transaction, JsonMapper json, Validator validator, WebhookSources sources,
-			Clock clock) {
+	PrefectWebhookController(NotificationLog notifications, NotificationHub hub, Videos videos,
+			WebhookDeliveries deliveries, TransactionalOperator transaction, JsonMapper json, Validator validator,
+			WebhookSources sources) {
 		this.notifications = notifications;
 		this.hub = hub;
-		this.db = db;
+		this.videos = videos;
+		this.deliveries = deliveries;
 		this.transaction = transaction;
 		this.payloads = new WebhookPayloadReader(json, validator);
-		this.clock = clock;
 		this.sources = sources;
 	}
 
@@ -92,8 +88,8 @@ class PrefectWebhookController {
 		}
 		String deliveryKey = (deliveryId != null) ? source.deliveryKey(deliveryId) : null;
 		Mono<Outcome> outcome = (deliveryId != null)
-				? delivered(deliveryKey, deliveryId).switchIfEmpty(
-						apply(payload, source).flatMap((applied) -> remember(deliveryKey, applied).thenReturn(applied)))
+				? delivered(deliveryKey, deliveryId).switchIfEmpty(apply(payload, source)
+					.flatMap((applied) -> this.deliveries.remember(deliveryKey, applied).thenReturn(applied)))
 				: apply(payload, source);
 		return this.transaction.transactional(outcome)
 			// the same webhook-id delivered twice at once: the later one finds the
@@ -105,42 +101,24 @@ class PrefectWebhookController {
 	}
 
 	private Mono<Outcome> apply(WebhookPayload payload, WebhookSource source) {
-		return this.db.sql("select count(*) from videos where id = :id")
-			.bind("id", payload.videoId())
-			.map((row) -> row.get(0, Long.class))
-			.one()
-			.flatMap((count) -> {
-				if (count == 0) {
-					return Mono.error(new NotFoundException("video '" + payload.videoId() + "' does not exist"));
-				}
-				if (payload.status() == null) {
-					return Mono.just(new Outcome(true, payload.describe() + ": not a status change, nothing recorded"));
-				}
-				return this.notifications
-					.append(payload.videoId(), payload.flowName(), payload.status(), payload.error(), null,
-							source.notificationSource())
-					.thenReturn(new Outcome(true, payload.describe() + ": recorded as " + payload.status().wireName()));
-			});
+		return this.videos.exists(payload.videoId()).flatMap((exists) -> {
+			if (!exists) {
+				return Mono.error(Videos.notFound(payload.videoId()));
+			}
+			if (payload.status() == null) {
+				return Mono.just(new Outcome(true, payload.describe() + ": not a status change, nothing recorded"));
+			}
+			return this.notifications
+				.append(payload.videoId(), payload.flowName(), payload.status(), payload.error(), null,
+						source.notificationSource())
+				.thenReturn(new Outcome(true, payload.describe() + ": recorded as " + payload.status().wireName()));
+		});
 	}
 
 	private Mono<Outcome> delivered(String deliveryKey, String deliveryId) {
-		return this.db.sql("select success, message from webhook_deliveries where webhook_id = :id")
-			.bind("id", deliveryKey)
-			.map((row) -> new Outcome(Boolean.TRUE.equals(row.get("success", Boolean.class)),
-					row.get("message", String.class) + " (delivery " + deliveryId + " was received before)"))
-			.one();
-	}
-
-	private Mono<Void> remember(String deliveryKey, Outcome outcome) {
-		return this.db.sql(
-				"insert into webhook_deliveries (webhook_id, success, message, received_at) values (:id, :success, :message, :at)")
-			.bind("id", deliveryKey)
-			.bind("success", outcome.success())
-			.bind("message", outcome.message())
-			.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC))
-			.fetch()
-			.rowsUpdated()
-			.then();
+		return this.deliveries.find(deliveryKey)
+			.map((first) -> new Outcome(first.success(),
+					first.message() + " (delivery " + deliveryId + " was received before)"));
 	}
 
 	@ExceptionHandler
@@ -161,9 +139,6 @@ class PrefectWebhookController {
 		return ResponseEntity.status(HttpStatus.FORBIDDEN)
 			.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
 			.body(problem);
-	}
-
-	private record Outcome(boolean success, String message) {
 	}
 
 	/**

@@ -6,7 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.RoundLoop;
+import io.captionflow.gateway.background.RoundLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

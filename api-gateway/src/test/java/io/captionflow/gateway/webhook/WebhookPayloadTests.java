@@ -3,8 +3,8 @@ package io.captionflow.gateway.webhook;
 import java.nio.charset.StandardCharsets;
 
 import io.captionflow.events.VideoNotification.Status;
-import io.captionflow.gateway.InvalidRequestException;
-import io.captionflow.gateway.PlainText;
+import io.captionflow.gateway.web.InvalidRequestException;
+import io.captionflow.gateway.web.PlainText;
 import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,4 +3,7 @@
  * supervised child processes held to the work limits, and resolving media locations
  * safely, by their real paths, under the media root.
  */
+@ApplicationModule(allowedDependencies = { "image", "sandbox" })
 package io.captionflow.worker.frames;
+
+import org.springframework.modulith.ApplicationModule;

@@ -2,4 +2,7 @@
  * Taking OCR requests off Kafka and running each through decoding, the median and OCR,
  * with failures reported and poison records sent to the dead-letter topic.
  */
+@ApplicationModule(allowedDependencies = { "frames", "median", "ocr", "ocr :: process", "report" })
 package io.captionflow.worker.intake;
+
+import org.springframework.modulith.ApplicationModule;

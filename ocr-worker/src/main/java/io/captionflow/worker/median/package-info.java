@@ -2,4 +2,7 @@
  * The per-pixel median of a caption's frames: what stays (the caption) survives, what
  * moves (the background) goes.
  */
+@ApplicationModule(allowedDependencies = { "image" })
 package io.captionflow.worker.median;
+
+import org.springframework.modulith.ApplicationModule;

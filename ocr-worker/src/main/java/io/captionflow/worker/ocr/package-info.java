@@ -3,4 +3,7 @@
  * of what it returns, with recognition itself run in supervised child processes
  * ({@code process}).
  */
+@ApplicationModule(allowedDependencies = { "image", "sandbox", "textimage" })
 package io.captionflow.worker.ocr;
+
+import org.springframework.modulith.ApplicationModule;

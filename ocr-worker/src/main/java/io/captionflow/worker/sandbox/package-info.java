@@ -2,4 +2,7 @@
  * Supervised child JVMs that run native code on untrusted input (FFmpeg, Tesseract), so
  * that a crash, a hang or an exhausted heap costs one request and never the worker.
  */
+@ApplicationModule(allowedDependencies = {})
 package io.captionflow.worker.sandbox;
+
+import org.springframework.modulith.ApplicationModule;

@@ -2,4 +2,7 @@
  * Preparing a caption's frames for OCR: isolating its text from the moving background,
  * binarising it dark on light, finding its lines and scaling them for the engine.
  */
+@ApplicationModule(allowedDependencies = { "image" })
 package io.captionflow.worker.textimage;
+
+import org.springframework.modulith.ApplicationModule;

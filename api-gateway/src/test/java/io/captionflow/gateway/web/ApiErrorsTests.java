@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.web;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;

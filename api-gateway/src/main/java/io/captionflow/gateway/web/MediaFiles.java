@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.web;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import io.captionflow.events.WorkLimits;
+import io.captionflow.gateway.GatewayProperties;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.web;
 
 /**
  * Text from outside (ids, reasons, messages of refused input) made safe to log: control

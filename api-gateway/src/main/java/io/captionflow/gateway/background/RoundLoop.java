@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.background;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;

@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.web;
 
 /**
  * A request is well-formed but asks for something impossible; answered with 400 naming

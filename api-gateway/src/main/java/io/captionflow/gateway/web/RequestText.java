@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

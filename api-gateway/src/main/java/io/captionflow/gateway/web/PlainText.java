@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.web;
 
 /**
  * The patterns text fields of requests are held to: no control characters (NUL above all,

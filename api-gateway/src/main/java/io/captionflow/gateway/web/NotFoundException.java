@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.web;
 
 /**
  * A resource named in a request does not exist; answered with 404.

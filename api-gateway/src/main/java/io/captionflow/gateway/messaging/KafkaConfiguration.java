@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.messaging;
 
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
@@ -7,6 +7,8 @@ import java.util.stream.Stream;
 
 import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
+import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.web.LogText;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientException;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,5 +1,6 @@
-package io.captionflow.gateway;
+package io.captionflow.gateway.web;
 
+import io.captionflow.gateway.GatewayProperties;
 import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.publisher.Flux;

@@ -1,0 +1,8 @@
+/**
+ * Work done in the background, never on the event loop: loops in rounds on threads of
+ * their own, woken once the transaction that gave them work has committed.
+ */
+@ApplicationModule(allowedDependencies = {})
+package io.captionflow.gateway.background;
+
+import org.springframework.modulith.ApplicationModule;
