@@ -11,11 +11,12 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Background work done in rounds on a thread of its own, never on the event loop: the
- * outbox relay and the notification sequencer. A round that did a full batch is followed
- * at once by the next; one that did less waits for a {@link #wake() wake-up} or the poll
- * interval. A round that found its lock held by another gateway instance tries again
- * shortly. A failed round is logged once, not on every retry, and retried after a pause
- * that doubles up to its maximum; the recovery is logged too.
+ * outbox relay, the notification sequencer and the pruning of webhook deliveries. A round
+ * that did a full batch is followed at once by the next; one that did less waits for a
+ * {@link #wake() wake-up} or the poll interval. A round that found its lock held by
+ * another gateway instance tries again shortly. A failed round is logged once, not on
+ * every retry, and retried after a pause that doubles up to its maximum; the recovery is
+ * logged too.
  */
 public abstract class RoundLoop implements SmartLifecycle {
 
@@ -84,7 +85,7 @@ public abstract class RoundLoop implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// started after the notification hub has read where the log stands; stopped
+		// started after the notification feed has read where the log stands; stopped
 		// before the Kafka producer and the connection pool go away
 		return Integer.MAX_VALUE - 1000;
 	}

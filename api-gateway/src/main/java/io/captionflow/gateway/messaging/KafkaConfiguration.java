@@ -5,6 +5,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
+import io.captionflow.events.Topic;
 import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
 import io.captionflow.gateway.GatewayProperties;
@@ -51,8 +52,6 @@ class KafkaConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(KafkaConfiguration.class);
 
-	private static final String DEAD_LETTER_SUFFIX = ".DLT";
-
 	@Bean
 	KafkaAdmin.NewTopics captionFlowTopics(GatewayProperties properties) {
 		NewTopic[] topics = Topics.all()
@@ -68,7 +67,7 @@ class KafkaConfiguration {
 		// the registry names the dead-letter topics (spring-kafka 4 would default to
 		// "<topic>-dlt"); no destination for a dead letter itself
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka, (record, failure) -> {
-			if (record.topic().endsWith(DEAD_LETTER_SUFFIX)) {
+			if (record.topic().endsWith(Topic.DEAD_LETTER_SUFFIX)) {
 				logger.error("Dead letter {}-{}@{} could not be handled and is skipped: {}", record.topic(),
 						record.partition(), record.offset(), LogText.escape(String.valueOf(failure.getMessage())));
 				return null;

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * Reads the numbered notification log in id order.
  */
 @Component
-public class NotificationReader {
+class NotificationReader {
 
 	static final String COLUMNS = "seq, video_id, flow_name, status, error, caption_id, source, created_at";
 
@@ -33,7 +33,7 @@ public class NotificationReader {
 	 * @param limit the most notifications read
 	 * @return the notifications
 	 */
-	public Flux<VideoNotification> read(long after, long upTo, Collection<String> videoIds, int limit) {
+	Flux<VideoNotification> read(long after, long upTo, Collection<String> videoIds, int limit) {
 		String byVideo = videoIds.isEmpty() ? "" : " and video_id in (:videoIds)";
 		DatabaseClient.GenericExecuteSpec select = this.db
 			.sql("select " + COLUMNS + " from flow_notifications where seq > :after and seq <= :upTo" + byVideo
@@ -51,7 +51,7 @@ public class NotificationReader {
 	 * The ids the log holds now.
 	 * @return the oldest retained and the newest id
 	 */
-	public Mono<Span> span() {
+	Mono<Span> span() {
 		return this.db
 			.sql("select coalesce(min(seq), 0) as oldest, coalesce(max(seq), 0) as newest from flow_notifications")
 			.map((row) -> new Span(row.get("oldest", Long.class), row.get("newest", Long.class)))
@@ -72,7 +72,7 @@ public class NotificationReader {
 	 * @param oldest the oldest retained id, 0 when none
 	 * @param newest the newest id ever numbered (the newest is never pruned), 0 when none
 	 */
-	public record Span(long oldest, long newest) {
+	record Span(long oldest, long newest) {
 	}
 
 }

@@ -68,7 +68,7 @@ class RequestText {
 				field + " must not contain control characters");
 		problem.setTitle("Invalid request");
 		problem.setProperty("errors",
-				List.of(Map.of("field", field, "message", "must not contain control characters")));
+				List.of(new ApiErrors.InvalidField(field, "must not contain control characters")));
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(HttpStatus.BAD_REQUEST);
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
