@@ -20,6 +20,7 @@ import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
+import io.captionflow.testsupport.TestVideos;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import org.apache.kafka.clients.consumer.Consumer;

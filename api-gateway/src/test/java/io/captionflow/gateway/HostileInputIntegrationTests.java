@@ -30,6 +30,7 @@ import io.captionflow.events.HostileJson;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.events.VideoNotification;
+import io.captionflow.testsupport.TestVideos;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

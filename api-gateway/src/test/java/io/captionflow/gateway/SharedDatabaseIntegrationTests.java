@@ -16,6 +16,7 @@ import io.captionflow.events.CropBox;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
+import io.captionflow.testsupport.TestVideos;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -24,7 +24,7 @@ import io.captionflow.events.CropBox;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 import io.captionflow.gateway.GatewayApplication;
 
 import org.springframework.context.ConfigurableApplicationContext;

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 

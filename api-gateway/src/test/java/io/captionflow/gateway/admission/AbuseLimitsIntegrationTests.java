@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.gateway.TestDatabase;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import java.util.Map;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.gateway.TestDatabase;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

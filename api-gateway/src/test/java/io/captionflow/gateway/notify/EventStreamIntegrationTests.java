@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 import io.captionflow.gateway.SseClient;
 import io.captionflow.gateway.TestDatabase;
 import org.junit.jupiter.api.AfterEach;

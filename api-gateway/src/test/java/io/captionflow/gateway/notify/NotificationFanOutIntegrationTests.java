@@ -17,7 +17,7 @@ import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 import io.captionflow.gateway.GatewayApplication;
 import io.captionflow.gateway.SseClient;
 import io.captionflow.gateway.TestDatabase;

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.gateway.TestDatabase;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import com.standardwebhooks.Webhook;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 import io.captionflow.gateway.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

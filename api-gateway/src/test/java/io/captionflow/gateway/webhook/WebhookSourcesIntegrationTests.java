@@ -12,7 +12,7 @@ import com.standardwebhooks.Webhook;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.gateway.TestDatabase;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -13,7 +13,7 @@ import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.gateway.GatewayApplication;
 import io.captionflow.gateway.TestDatabase;
-import io.captionflow.gateway.TestVideos;
+import io.captionflow.testsupport.TestVideos;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

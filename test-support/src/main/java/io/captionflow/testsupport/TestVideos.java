@@ -1,4 +1,4 @@
-package io.captionflow.gateway;
+package io.captionflow.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
