@@ -2,7 +2,6 @@ package io.captionflow.gateway.admission;
 
 import java.time.Duration;
 
-import io.captionflow.gateway.GatewayProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelPipeline;
@@ -25,12 +24,12 @@ class ConnectionTimeouts implements NettyServerCustomizer {
 
 	private static final String HANDLER = "captionflow.HeaderReadTimeout";
 
-	private final GatewayProperties.Timeouts timeouts;
+	private final AdmissionProperties.Timeouts timeouts;
 
 	private final Counter headerTimeouts;
 
-	ConnectionTimeouts(GatewayProperties properties, MeterRegistry meters) {
-		this.timeouts = properties.admission().timeouts();
+	ConnectionTimeouts(AdmissionProperties properties, MeterRegistry meters) {
+		this.timeouts = properties.timeouts();
 		this.headerTimeouts = Counter.builder("captionflow.http.header-timeouts")
 			.description("Connections closed for not sending a request's headers in time")
 			.register(meters);

@@ -3,7 +3,6 @@ package io.captionflow.gateway.admission;
 import java.time.Duration;
 import java.util.Locale;
 
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.web.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,10 +38,10 @@ class RequestRateLimit implements WebFilter {
 
 	private final Kind signIns;
 
-	RequestRateLimit(GatewayProperties properties, MeterRegistry meters) {
-		this.writes = new Kind("write", "writes", properties.admission().writes(), meters);
-		this.webhooks = new Kind("webhook", "webhook requests", properties.admission().webhooks(), meters);
-		this.signIns = new Kind("sign-in", "sign-ins", properties.admission().signIns().rate(), meters);
+	RequestRateLimit(AdmissionProperties properties, MeterRegistry meters) {
+		this.writes = new Kind("write", "writes", properties.writes(), meters);
+		this.webhooks = new Kind("webhook", "webhook requests", properties.webhooks(), meters);
+		this.signIns = new Kind("sign-in", "sign-ins", properties.signIns().rate(), meters);
 	}
 
 	@Override
@@ -91,7 +90,7 @@ class RequestRateLimit implements WebFilter {
 
 		private final Counter throttled;
 
-		Kind(String tag, String what, GatewayProperties.Rate rate, MeterRegistry meters) {
+		Kind(String tag, String what, AdmissionProperties.Rate rate, MeterRegistry meters) {
 			this.what = what;
 			this.limiter = new RateLimiter(rate.perSecond(), rate.burst(), rate.maxAddresses(), System::nanoTime);
 			this.throttled = Counter.builder("captionflow.requests.throttled")

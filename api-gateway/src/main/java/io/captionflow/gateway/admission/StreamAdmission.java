@@ -2,7 +2,6 @@ package io.captionflow.gateway.admission;
 
 import java.time.Duration;
 
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.web.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -44,8 +43,8 @@ class StreamAdmission implements WebFilter {
 
 	private final Counter total;
 
-	StreamAdmission(GatewayProperties properties, MeterRegistry meters) {
-		GatewayProperties.Streams streams = properties.admission().streams();
+	StreamAdmission(AdmissionProperties properties, MeterRegistry meters) {
+		AdmissionProperties.Streams streams = properties.streams();
 		long openFiles = OpenFiles.limit();
 		this.slots = new StreamSlots(streams.maxTotal(openFiles), streams.maxPerAddress());
 		this.retryAfter = streams.retryAfter();

@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 
 import io.captionflow.events.VideoNotification;
 import io.captionflow.events.WorkLimits;
-import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.video.VideoProperties;
 import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.notify.NotificationLog;
 import io.captionflow.gateway.video.Video;
@@ -46,7 +46,7 @@ class CaptionEdits {
 	private final WorkLimits limits;
 
 	CaptionEdits(CaptionStore captions, Videos videos, OcrQueue ocr, NotificationLog notifications,
-			TransactionalOperator transaction, Clock clock, GatewayProperties properties) {
+			TransactionalOperator transaction, Clock clock, VideoProperties properties) {
 		this.captions = captions;
 		this.videos = videos;
 		this.ocr = ocr;

@@ -10,7 +10,6 @@ import io.captionflow.events.EventJson;
 import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.web.LogText;
 import io.captionflow.gateway.messaging.RecordFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,7 +40,7 @@ class DeadLetterListener {
 
 	private final Duration applyTimeout;
 
-	DeadLetterListener(FlowResultApplier applier, Clock clock, GatewayProperties properties) {
+	DeadLetterListener(FlowResultApplier applier, Clock clock, FlowProperties properties) {
 		this.applier = applier;
 		this.clock = clock;
 		this.applyTimeout = properties.applyTimeout();

@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.Topics;
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.messaging.RecordFailedException;
 
 import org.springframework.kafka.annotation.KafkaListener;
@@ -24,7 +23,7 @@ class FlowEventListener {
 
 	private final Duration applyTimeout;
 
-	FlowEventListener(FlowResultApplier applier, GatewayProperties properties) {
+	FlowEventListener(FlowResultApplier applier, FlowProperties properties) {
 		this.applier = applier;
 		this.applyTimeout = properties.applyTimeout();
 	}

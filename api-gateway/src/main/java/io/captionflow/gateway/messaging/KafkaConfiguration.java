@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 import io.captionflow.events.Topic;
 import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.web.LogText;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientException;
@@ -53,7 +52,7 @@ class KafkaConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(KafkaConfiguration.class);
 
 	@Bean
-	KafkaAdmin.NewTopics captionFlowTopics(GatewayProperties properties) {
+	KafkaAdmin.NewTopics captionFlowTopics(MessagingProperties properties) {
 		NewTopic[] topics = Topics.all()
 			.stream()
 			.flatMap((topic) -> Stream.of(topic.name(), topic.deadLetterName()))

@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.admission.AdmissionProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,9 +34,9 @@ class EventStreams {
 
 	private final NotificationReader reader;
 
-	private final GatewayProperties.Notifications settings;
+	private final NotifyProperties.Notifications settings;
 
-	private final GatewayProperties.Replays replays;
+	private final AdmissionProperties.Replays replays;
 
 	/** Replays from the log that may still start now. */
 	private final Semaphore replayPermits;
@@ -45,13 +45,13 @@ class EventStreams {
 
 	private final Counter replaysReset;
 
-	EventStreams(NotificationFeed feed, NotificationHub hub, NotificationReader reader, GatewayProperties properties,
-			MeterRegistry meters) {
+	EventStreams(NotificationFeed feed, NotificationHub hub, NotificationReader reader, NotifyProperties properties,
+			AdmissionProperties admission, MeterRegistry meters) {
 		this.tail = feed.tail();
 		this.hub = hub;
 		this.reader = reader;
 		this.settings = properties.notifications();
-		this.replays = properties.admission().replays();
+		this.replays = admission.replays();
 		this.replayPermits = new Semaphore(Math.max(0, this.replays.maxConcurrent()));
 		this.replaysRefused = Counter.builder("captionflow.sse.rejected")
 			.description("Event streams refused before they started")

@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.captionflow.events.VideoNotification;
-import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.admission.AdmissionProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +33,17 @@ class NotificationFeed implements SmartLifecycle {
 
 	private final NotificationReader reader;
 
-	private final GatewayProperties.Notifications settings;
+	private final NotifyProperties.Notifications settings;
 
 	private final NotificationTail tail;
 
 	private volatile ScheduledExecutorService executor;
 
-	NotificationFeed(NotificationReader reader, NotificationHub hub, GatewayProperties properties) {
+	NotificationFeed(NotificationReader reader, NotificationHub hub, NotifyProperties properties,
+			AdmissionProperties admission) {
 		this.reader = reader;
 		this.settings = properties.notifications();
-		this.tail = new NotificationTail(properties.sse().replayBuffer(), properties.admission().replays().maxLength(),
+		this.tail = new NotificationTail(properties.sse().replayBuffer(), admission.replays().maxLength(),
 				this.settings.batchSize(), this::read, this::catchUpLater, hub::publish);
 	}
 

@@ -11,7 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.captionflow.gateway.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -44,7 +43,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	/** Encoded once: every idle client's buffer wraps the same bytes. */
 	private static final byte[] HEARTBEAT = SseFrames.heartbeat();
 
-	private final GatewayProperties.Sse sse;
+	private final NotifyProperties.Sse sse;
 
 	/**
 	 * The subscribers, by the thread that writes to their connections (a Netty event
@@ -62,7 +61,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 	private ScheduledExecutorService executor;
 
-	NotificationHub(GatewayProperties properties) {
+	NotificationHub(NotifyProperties properties) {
 		this.sse = properties.sse();
 	}
 

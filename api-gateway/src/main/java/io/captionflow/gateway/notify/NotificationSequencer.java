@@ -9,7 +9,6 @@ import java.util.List;
 
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoNotification;
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.background.RoundLoop;
 import io.captionflow.gateway.outbox.Outbox;
 import org.slf4j.Logger;
@@ -46,14 +45,14 @@ class NotificationSequencer extends RoundLoop {
 
 	private final NotificationFeed feed;
 
-	private final GatewayProperties.Notifications settings;
+	private final NotifyProperties.Notifications settings;
 
 	private final Clock clock;
 
 	private Instant nextPrune;
 
 	NotificationSequencer(DatabaseClient db, Outbox outbox, TransactionalOperator transaction, NotificationFeed feed,
-			GatewayProperties properties, Clock clock) {
+			NotifyProperties properties, Clock clock) {
 		// a failed round is retried at the poll interval
 		super("notification-sequencer",
 				new Timing(properties.notifications().batchSize(), properties.notifications().pollInterval(),

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
-import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.admission.AdmissionProperties;
 import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.web.Refusal;
 import reactor.core.publisher.Flux;
@@ -42,15 +42,16 @@ class VideoStatsEvents {
 
 	private final NotificationHub hub;
 
-	private final GatewayProperties.Sse settings;
+	private final NotifyProperties.Sse settings;
 
-	private final GatewayProperties.Replays replays;
+	private final AdmissionProperties.Replays replays;
 
-	VideoStatsEvents(EventStreams streams, NotificationHub hub, GatewayProperties properties) {
+	VideoStatsEvents(EventStreams streams, NotificationHub hub, NotifyProperties properties,
+			AdmissionProperties admission) {
 		this.streams = streams;
 		this.hub = hub;
 		this.settings = properties.sse();
-		this.replays = properties.admission().replays();
+		this.replays = admission.replays();
 	}
 
 	@GetMapping(path = "/api/events/video-stats", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -17,7 +17,7 @@
  * tail's window or from the log, or told to {@code reset}, as the tail decides; every
  * frame on the wire is encoded by {@link SseFrames}.
  */
-@ApplicationModule(allowedDependencies = { "outbox", "messaging", "background", "web" })
+@ApplicationModule(allowedDependencies = { "outbox", "messaging", "background", "admission", "web" })
 package io.captionflow.gateway.notify;
 
 import org.springframework.modulith.ApplicationModule;

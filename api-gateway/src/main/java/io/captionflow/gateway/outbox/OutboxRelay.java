@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.background.RoundLoop;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -40,18 +39,18 @@ class OutboxRelay extends RoundLoop {
 
 	private final KafkaOperations<Object, Object> kafka;
 
-	private final GatewayProperties.Outbox settings;
+	private final OutboxProperties settings;
 
 	private final TransactionalOperator transaction;
 
 	OutboxRelay(DatabaseClient db, KafkaOperations<Object, Object> kafka, TransactionalOperator transaction,
-			GatewayProperties properties) {
-		super("outbox-relay", new Timing(properties.outbox().batchSize(), properties.outbox().pollInterval(),
-				LOCK_RETRY, properties.outbox().minBackoff(), properties.outbox().maxBackoff(), SEND_TIMEOUT));
+			OutboxProperties properties) {
+		super("outbox-relay", new Timing(properties.batchSize(), properties.pollInterval(), LOCK_RETRY,
+				properties.minBackoff(), properties.maxBackoff(), SEND_TIMEOUT));
 		this.db = db;
 		this.kafka = kafka;
 		this.transaction = transaction;
-		this.settings = properties.outbox();
+		this.settings = properties;
 	}
 
 	/**

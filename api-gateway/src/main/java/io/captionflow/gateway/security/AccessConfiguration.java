@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import io.captionflow.gateway.GatewayProperties.SecurityMode;
 import io.captionflow.gateway.web.Refusal;
-import io.captionflow.gateway.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -92,12 +90,12 @@ class AccessConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(AccessConfiguration.class);
 
-	private final GatewayProperties.Security settings;
+	private final AccessProperties settings;
 
 	private final ServerBind bind;
 
-	AccessConfiguration(GatewayProperties properties, Environment environment) {
-		this.settings = properties.security();
+	AccessConfiguration(AccessProperties properties, Environment environment) {
+		this.settings = properties;
 		this.bind = ServerBind.of(environment);
 		if (this.settings.mode() == SecurityMode.NONE && !this.bind.loopback()) {
 			throw new IllegalStateException("captionflow.gateway.security.mode is none (no authentication) while "
@@ -259,7 +257,7 @@ class AccessConfiguration {
 	@Bean
 	ReactiveOAuth2UserService<OidcUserRequest, OidcUser> signedInUsers() {
 		OidcReactiveOAuth2UserService users = new OidcReactiveOAuth2UserService();
-		GatewayProperties.Security.Scopes scopes = this.settings.scopes();
+		AccessProperties.Scopes scopes = this.settings.scopes();
 		String rolesClaim = this.settings.rolesClaim();
 		return (request) -> users.loadUser(request).map((user) -> {
 			List<String> names = new ArrayList<>(request.getAccessToken().getScopes());
@@ -285,7 +283,7 @@ class AccessConfiguration {
 	}
 
 	private ReactiveJwtAuthenticationConverter jwtPermissions() {
-		GatewayProperties.Security.Scopes scopes = this.settings.scopes();
+		AccessProperties.Scopes scopes = this.settings.scopes();
 		String rolesClaim = this.settings.rolesClaim();
 		ReactiveJwtAuthenticationConverter converter = new ReactiveJwtAuthenticationConverter();
 		converter.setJwtGrantedAuthoritiesConverter((jwt) -> {
@@ -356,7 +354,7 @@ class AccessConfiguration {
 	private String required(ServerWebExchange exchange) {
 		String path = exchange.getRequest().getPath().value();
 		HttpMethod method = exchange.getRequest().getMethod();
-		GatewayProperties.Security.Scopes scopes = this.settings.scopes();
+		AccessProperties.Scopes scopes = this.settings.scopes();
 		if (path.startsWith("/actuator/") || (HttpMethod.POST.equals(method) && path.equals("/api/videos"))
 				|| HttpMethod.PATCH.equals(method)) {
 			return "admin (scope " + scopes.admin() + ")";

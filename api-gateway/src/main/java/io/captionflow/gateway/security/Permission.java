@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.captionflow.gateway.GatewayProperties;
-
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -41,7 +39,7 @@ enum Permission {
 	 * @param scopes the names configured for each permission
 	 * @return the permissions, reading included where another is granted
 	 */
-	static Set<Permission> grantedBy(Collection<String> names, GatewayProperties.Security.Scopes scopes) {
+	static Set<Permission> grantedBy(Collection<String> names, AccessProperties.Scopes scopes) {
 		Set<Permission> granted = EnumSet.noneOf(Permission.class);
 		for (String name : names) {
 			if (name.equals(scopes.read())) {
@@ -66,7 +64,7 @@ enum Permission {
 	 * @param scopes the names configured for each permission
 	 * @return one authority per permission
 	 */
-	static List<GrantedAuthority> authorities(Collection<String> names, GatewayProperties.Security.Scopes scopes) {
+	static List<GrantedAuthority> authorities(Collection<String> names, AccessProperties.Scopes scopes) {
 		return grantedBy(names, scopes).stream()
 			.<GrantedAuthority>map((permission) -> new SimpleGrantedAuthority(permission.authority()))
 			.toList();

@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.events.WorkLimits;
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.web.LogText;
+import io.captionflow.gateway.web.MediaFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -46,7 +46,7 @@ class ManifestImporter implements ApplicationRunner {
 	/** The probe answers within its own timeout; this only bounds the wait for it. */
 	private static final Duration PROBE_WAIT = Duration.ofMinutes(2);
 
-	private final GatewayProperties properties;
+	private final VideoProperties properties;
 
 	private final VideoCatalog catalog;
 
@@ -60,7 +60,9 @@ class ManifestImporter implements ApplicationRunner {
 
 	private final OcrLanguages languages;
 
-	ManifestImporter(GatewayProperties properties, VideoCatalog catalog, PredictedCaptions captions,
+	private final MediaFiles media;
+
+	ManifestImporter(VideoProperties properties, MediaFiles media, VideoCatalog catalog, PredictedCaptions captions,
 			TransactionalOperator transaction, Clock clock, VideoProbe probe, OcrLanguages languages) {
 		this.properties = properties;
 		this.catalog = catalog;
@@ -69,11 +71,12 @@ class ManifestImporter implements ApplicationRunner {
 		this.clock = clock;
 		this.probe = probe;
 		this.languages = languages;
+		this.media = media;
 	}
 
 	@Override
 	public void run(ApplicationArguments args) throws IOException {
-		Path root = this.properties.mediaRoot();
+		Path root = this.media.root();
 		if (!this.properties.importManifests() || !Files.isDirectory(root)) {
 			return;
 		}

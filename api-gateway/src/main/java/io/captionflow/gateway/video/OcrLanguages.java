@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.web.InvalidRequestException;
 
 import org.springframework.stereotype.Component;
@@ -31,7 +30,7 @@ class OcrLanguages {
 
 	private final Set<String> available;
 
-	OcrLanguages(GatewayProperties properties) {
+	OcrLanguages(VideoProperties properties) {
 		List<String> configured = properties.limits().languages();
 		this.available = (configured != null && !configured.isEmpty()) ? Set.copyOf(configured) : installed();
 	}

@@ -8,7 +8,6 @@ import java.util.UUID;
 import io.captionflow.events.CropBox;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.events.WorkLimits;
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.web.MediaFiles;
 import io.captionflow.gateway.web.NotFoundException;
@@ -48,7 +47,7 @@ class VideoController {
 
 	private final OcrLanguages languages;
 
-	VideoController(VideoCatalog catalog, VideoProbe probe, Clock clock, MediaFiles media, GatewayProperties properties,
+	VideoController(VideoCatalog catalog, VideoProbe probe, Clock clock, MediaFiles media, VideoProperties properties,
 			OcrLanguages languages) {
 		this.catalog = catalog;
 		this.probe = probe;

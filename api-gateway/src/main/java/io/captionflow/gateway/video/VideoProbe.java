@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.captionflow.events.WorkLimits;
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.web.MediaFiles;
 import reactor.core.publisher.Mono;
@@ -28,7 +27,7 @@ class VideoProbe {
 
 	private final MediaProbeProcess process;
 
-	VideoProbe(MediaFiles media, GatewayProperties properties) {
+	VideoProbe(MediaFiles media, VideoProperties properties) {
 		this.media = media;
 		this.limits = properties.limits().work();
 		this.process = new MediaProbeProcess(properties.limits().probeSize().toBytes(),

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import io.captionflow.events.WorkLimits;
-import io.captionflow.gateway.GatewayProperties;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -32,8 +31,16 @@ public class MediaFiles {
 
 	private final Path root;
 
-	MediaFiles(GatewayProperties properties) {
+	MediaFiles(WebProperties properties) {
 		this.root = properties.mediaRoot().toAbsolutePath().normalize();
+	}
+
+	/**
+	 * The folder videos live in ({@code captionflow.gateway.media-root}).
+	 * @return its absolute, normalised path
+	 */
+	public Path root() {
+		return this.root;
 	}
 
 	/**

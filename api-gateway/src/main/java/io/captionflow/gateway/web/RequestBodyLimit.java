@@ -1,6 +1,5 @@
 package io.captionflow.gateway.web;
 
-import io.captionflow.gateway.GatewayProperties;
 import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.publisher.Flux;
@@ -31,7 +30,7 @@ class RequestBodyLimit implements WebFilter {
 
 	private final long limit;
 
-	RequestBodyLimit(GatewayProperties properties) {
+	RequestBodyLimit(WebProperties properties) {
 		this.limit = properties.maxRequestBody().toBytes();
 	}
 

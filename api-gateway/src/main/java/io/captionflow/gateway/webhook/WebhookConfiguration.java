@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.stream.Collectors;
 
-import io.captionflow.gateway.GatewayProperties;
 import io.captionflow.gateway.security.ServerBind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +26,10 @@ class WebhookConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(WebhookConfiguration.class);
 
 	@Bean
-	WebhookSources webhookSources(GatewayProperties properties, Environment environment, Clock clock) {
+	WebhookSources webhookSources(WebhookProperties properties, Environment environment, Clock clock) {
 		refuseUnknownSettings(environment);
 		InetAddress bind = ServerBind.of(environment).address();
-		WebhookSources sources = WebhookSources.of(properties.webhooks(), bind, clock);
+		WebhookSources sources = WebhookSources.of(properties, bind, clock);
 		String where = (bind != null) ? bind.getHostAddress() : "every interface";
 		if (!sources.sources().isEmpty()) {
 			logger.info("Webhook sources: {}", sources.sources()
@@ -39,7 +38,7 @@ class WebhookConfiguration {
 						+ ", flows " + String.join(",", source.flows()) + ")")
 				.collect(Collectors.joining(", ")));
 		}
-		if (properties.webhooks().allowUnsigned()) {
+		if (properties.allowUnsigned()) {
 			logger.warn("{}.allow-unsigned is true: anyone who reaches the gateway ({}) can post webhooks for every "
 					+ "flow without a credential", WebhookSources.PREFIX, where);
 		}
@@ -62,8 +61,7 @@ class WebhookConfiguration {
 	private static void refuseUnknownSettings(Environment environment) {
 		ConfigurationPropertyName prefix = ConfigurationPropertyName.of(WebhookSources.PREFIX);
 		Binder.get(environment)
-			.bind(prefix, Bindable.of(GatewayProperties.Webhooks.class),
-					new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+			.bind(prefix, Bindable.of(WebhookProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 	}
 
 }

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.notify.NotifyProperties;
 import io.captionflow.gateway.background.RoundLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,15 +33,14 @@ class WebhookDeliveryPruning extends RoundLoop {
 
 	private final Clock clock;
 
-	WebhookDeliveryPruning(DatabaseClient db, GatewayProperties properties, Clock clock) {
+	WebhookDeliveryPruning(DatabaseClient db, WebhookProperties properties, NotifyProperties notify, Clock clock) {
 		// one prune a round, a round every prune interval; a failed one is retried at
 		// the notification poll interval, as when the sequencer pruned
 		super("webhook-delivery-pruning",
-				new Timing(1, properties.notifications().pruneInterval(), properties.notifications().pruneInterval(),
-						properties.notifications().pollInterval(), properties.notifications().pollInterval(),
-						ROUND_TIMEOUT));
+				new Timing(1, notify.notifications().pruneInterval(), notify.notifications().pruneInterval(),
+						notify.notifications().pollInterval(), notify.notifications().pollInterval(), ROUND_TIMEOUT));
 		this.db = db;
-		this.retention = properties.webhooks().deliveryRetention();
+		this.retention = properties.deliveryRetention();
 		this.clock = clock;
 	}
 

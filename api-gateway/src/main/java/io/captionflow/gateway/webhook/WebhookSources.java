@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.captionflow.gateway.GatewayProperties;
-
 /**
  * The webhook sources configured, and who a request is from.
  * <p>
@@ -79,7 +77,7 @@ final class WebhookSources {
 	 * @return the sources
 	 * @throws InvalidSettingsException naming every setting at fault
 	 */
-	static WebhookSources of(GatewayProperties.Webhooks settings, InetAddress bind, Clock clock) {
+	static WebhookSources of(WebhookProperties settings, InetAddress bind, Clock clock) {
 		List<String> errors = new ArrayList<>();
 		checkDurations(settings.tolerance(), settings.deliveryRetention(), errors);
 		List<WebhookSource> sources = new ArrayList<>();
@@ -92,7 +90,7 @@ final class WebhookSources {
 			sources.add(new WebhookSource(DEFAULT, keys(PREFIX + ".secrets", secrets, errors), null,
 					Set.of(WebhookSource.EVERY_FLOW)));
 		}
-		for (Map.Entry<String, GatewayProperties.Webhooks.Source> entry : settings.sources().entrySet()) {
+		for (Map.Entry<String, WebhookProperties.Source> entry : settings.sources().entrySet()) {
 			WebhookSource source = source(entry.getKey(), entry.getValue(), errors);
 			if (source != null) {
 				sources.add(source);
@@ -196,7 +194,7 @@ final class WebhookSources {
 		return match;
 	}
 
-	private static WebhookSource source(String name, GatewayProperties.Webhooks.Source settings, List<String> errors) {
+	private static WebhookSource source(String name, WebhookProperties.Source settings, List<String> errors) {
 		String setting = PREFIX + ".sources." + name;
 		if (!NAME.matcher(name).matches()) {
 			errors.add(setting + ": a source name is lowercase letters, digits and dashes, at most 63");

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 
-import io.captionflow.gateway.GatewayProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -106,7 +105,7 @@ class WebhookConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ GatewayProperties.class, ServerProperties.class })
+	@EnableConfigurationProperties({ WebhookProperties.class, ServerProperties.class })
 	static class Settings {
 
 		@Bean

@@ -13,8 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.standardwebhooks.Webhook;
-import io.captionflow.gateway.GatewayProperties;
-import io.captionflow.gateway.GatewayProperties.Webhooks.Source;
+import io.captionflow.gateway.webhook.WebhookProperties.Source;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,7 +96,7 @@ class WebhookSourcesTests {
 
 	@Test
 	void unsignedRequestsAreAcceptedOnlyOnALoopbackBindWithNoSource() throws Exception {
-		GatewayProperties.Webhooks none = settings(Map.of(), List.of(), false);
+		WebhookProperties none = settings(Map.of(), List.of(), false);
 		for (String loopback : List.of("127.0.0.1", "::1", "localhost")) {
 			WebhookSources sources = WebhookSources.of(none, InetAddress.getByName(loopback), CLOCK);
 			assertThat(sources.acceptsUnsigned()).isTrue();
@@ -124,7 +123,7 @@ class WebhookSourcesTests {
 	void allowUnsignedAcceptsUnsignedRequestsAnywhereButNeverAWrongCredential() throws Exception {
 		WebhookSources open = WebhookSources.of(settings(Map.of(), List.of(), true), null, CLOCK);
 		assertThat(open.authenticate(null, null, null, null, BODY).name()).isEqualTo("unsigned");
-		GatewayProperties.Webhooks withSources = settings(twoSources().sources(), List.of(), true);
+		WebhookProperties withSources = settings(twoSources().sources(), List.of(), true);
 		WebhookSources mixed = WebhookSources.of(withSources, InetAddress.getByName("0.0.0.0"), CLOCK);
 		assertThat(mixed.authenticate(null, null, null, null, BODY).name()).isEqualTo("unsigned");
 		assertThat(mixed.authenticate("Bearer " + PREFECT_TOKEN, null, null, null, BODY).name()).isEqualTo("prefect");
@@ -236,8 +235,9 @@ class WebhookSourcesTests {
 		sources.put("a", new Source(List.of(secret("short")), null, List.of("*")));
 		sources.put("b", new Source(List.of(), "nope", List.of()));
 		assertThatExceptionOfType(WebhookSources.InvalidSettingsException.class)
-			.isThrownBy(() -> WebhookSources.of(new GatewayProperties.Webhooks(sources, List.of(), false,
-					Duration.ofMinutes(5), Duration.ofMinutes(5)), LOOPBACK, CLOCK))
+			.isThrownBy(() -> WebhookSources.of(
+					new WebhookProperties(sources, List.of(), false, Duration.ofMinutes(5), Duration.ofMinutes(5)),
+					LOOPBACK, CLOCK))
 			.satisfies((ex) -> assertThat(ex.errors()).hasSize(4)
 				.anySatisfy((error) -> assertThat(error).startsWith("captionflow.gateway.webhooks.delivery-retention"))
 				.anySatisfy(
@@ -248,7 +248,7 @@ class WebhookSourcesTests {
 	}
 
 	/** ci signs (two secrets) for two flows; prefect and other send tokens. */
-	static GatewayProperties.Webhooks twoSources() {
+	static WebhookProperties twoSources() {
 		Map<String, Source> sources = new LinkedHashMap<>();
 		sources.put("ci", new Source(List.of(CI_OLD, CI_NEW), null, List.of("nightly-import", "export")));
 		sources.put("prefect", new Source(List.of(), sha256(PREFECT_TOKEN), List.of("ingest")));
@@ -264,18 +264,17 @@ class WebhookSourcesTests {
 		return HexFormat.of().formatHex(WebhookSource.sha256(token.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	private static GatewayProperties.Webhooks settings(Map<String, Source> sources, List<String> secrets,
+	private static WebhookProperties settings(Map<String, Source> sources, List<String> secrets,
 			boolean allowUnsigned) {
-		return new GatewayProperties.Webhooks(sources, secrets, allowUnsigned, Duration.ofSeconds(300),
-				Duration.ofHours(24));
+		return new WebhookProperties(sources, secrets, allowUnsigned, Duration.ofSeconds(300), Duration.ofHours(24));
 	}
 
-	private static GatewayProperties.Webhooks token(String digest) {
+	private static WebhookProperties token(String digest) {
 		return settings(Map.of("prefect", new Source(List.of(), digest, List.of("ingest"))), List.of(), false);
 	}
 
-	private static GatewayProperties.Webhooks durations(Duration tolerance, Duration retention) {
-		return new GatewayProperties.Webhooks(Map.of(), List.of(), false, tolerance, retention);
+	private static WebhookProperties durations(Duration tolerance, Duration retention) {
+		return new WebhookProperties(Map.of(), List.of(), false, tolerance, retention);
 	}
 
 	private static WebhookSource signedBy(WebhookSources sources, String secret) throws Exception {
@@ -289,7 +288,7 @@ class WebhookSourcesTests {
 			.withMessageContaining(message);
 	}
 
-	private static void assertInvalid(GatewayProperties.Webhooks settings, String message) {
+	private static void assertInvalid(WebhookProperties settings, String message) {
 		assertThatExceptionOfType(WebhookSources.InvalidSettingsException.class)
 			.isThrownBy(() -> WebhookSources.of(settings, LOOPBACK, CLOCK))
 			.withMessageContaining(message);

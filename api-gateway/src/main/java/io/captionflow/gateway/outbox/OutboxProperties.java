@@ -1,0 +1,19 @@
+package io.captionflow.gateway.outbox;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the outbox relay publishes ({@code captionflow.gateway.outbox}).
+ *
+ * @param pollInterval how often the relay looks for rows when nothing woke it
+ * @param batchSize the most rows published in one round
+ * @param minBackoff first pause after a failed round
+ * @param maxBackoff longest pause between rounds while the broker is unreachable
+ */
+@ConfigurationProperties("captionflow.gateway.outbox")
+public record OutboxProperties(@DefaultValue("1s") Duration pollInterval, @DefaultValue("200") int batchSize,
+		@DefaultValue("200ms") Duration minBackoff, @DefaultValue("10s") Duration maxBackoff) {
+}
