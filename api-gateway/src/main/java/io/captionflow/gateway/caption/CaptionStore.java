@@ -202,29 +202,37 @@ class CaptionStore {
 	}
 
 	/**
-	 * Captions queued or processing with no news since a time, oldest first. A caption
-	 * whose request still waits in the outbox (the broker is down) is not lost, only
-	 * late, and is left alone.
+	 * Captions queued or processing with no news since a time, oldest news first: one
+	 * page of them, after a caption found on the page before.
+	 * @param before news older than this
+	 * @param after the last caption of the page before, or {@code null} for the first
+	 * page
+	 * @param limit the most captions on the page
+	 * @return the page
 	 */
-	Flux<StuckCaption> findStuck(Instant before, int limit) {
-		// the outbox's rows are read here, in the same statement, so that the limit
-		// counts only captions that are stuck
-		return this.db.sql("""
+	Flux<StuckCaption> findStuck(Instant before, StuckCaption after, int limit) {
+		String page = (after != null)
+				? " and (c.updated_at > :afterAt or (c.updated_at = :afterAt and c.id > :afterId))" : "";
+		DatabaseClient.GenericExecuteSpec select = this.db.sql("""
 				select c.id, c.video_id, c.start_frame_index, c.end_frame_index, c.revision, c.ocr_attempts,
-				       c.caption_ocr_status
+				       c.caption_ocr_status, c.updated_at
 				from captions c
-				where c.caption_ocr_status in (:queued, :processing) and c.updated_at < :before
-				  and not exists (select 1 from outbox o where o.caption_id = c.id)
-				order by c.updated_at limit :limit""")
+				where c.caption_ocr_status in (:queued, :processing) and c.updated_at < :before%s
+				order by c.updated_at, c.id limit :limit""".formatted(page))
 			.bind("queued", OcrStatus.QUEUED.wireName())
 			.bind("processing", OcrStatus.PROCESSING.wireName())
 			.bind("before", utc(before))
-			.bind("limit", limit)
+			.bind("limit", limit);
+		if (after != null) {
+			select = select.bind("afterAt", utc(after.updatedAt())).bind("afterId", after.key().captionId());
+		}
+		return select
 			.map((row) -> new StuckCaption(new CaptionKey(row.get("video_id", String.class), row.get("id", Long.class)),
 					new FrameRange(row.get("start_frame_index", Integer.class),
 							row.get("end_frame_index", Integer.class)),
 					row.get("revision", Long.class), row.get("ocr_attempts", Integer.class),
-					OcrStatus.fromWireName(row.get("caption_ocr_status", String.class))))
+					OcrStatus.fromWireName(row.get("caption_ocr_status", String.class)),
+					row.get("updated_at", OffsetDateTime.class).toInstant()))
 			.all();
 	}
 
@@ -305,8 +313,10 @@ class CaptionStore {
 	 * @param revision its revision when found
 	 * @param attempts OCR requests made since the last save
 	 * @param status {@code queued} or {@code processing}
+	 * @param updatedAt when it last had news
 	 */
-	record StuckCaption(CaptionKey key, FrameRange range, long revision, int attempts, OcrStatus status) {
+	record StuckCaption(CaptionKey key, FrameRange range, long revision, int attempts, OcrStatus status,
+			Instant updatedAt) {
 	}
 
 }

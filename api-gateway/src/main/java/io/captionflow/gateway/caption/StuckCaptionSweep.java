@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.captionflow.gateway.GatewayProperties;
+import io.captionflow.gateway.outbox.Outbox;
 import io.captionflow.gateway.video.Videos;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +33,17 @@ class StuckCaptionSweep implements SmartLifecycle {
 
 	private static final int BATCH = 100;
 
+	/**
+	 * Pages of candidates read in one sweep: past this many captions whose requests wait
+	 * in the outbox, the rest wait for the next sweep.
+	 */
+	private static final int MAX_PAGES = 10;
+
 	private final CaptionStore captions;
 
 	private final Videos videos;
+
+	private final Outbox outbox;
 
 	private final OcrQueue ocr;
 
@@ -43,18 +51,19 @@ class StuckCaptionSweep implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private final GatewayProperties.Sweep settings;
+	private final SweepProperties settings;
 
 	private volatile Disposable schedule;
 
-	StuckCaptionSweep(CaptionStore captions, Videos videos, OcrQueue ocr, TransactionalOperator transaction,
-			Clock clock, GatewayProperties properties) {
+	StuckCaptionSweep(CaptionStore captions, Videos videos, Outbox outbox, OcrQueue ocr,
+			TransactionalOperator transaction, Clock clock, SweepProperties properties) {
 		this.captions = captions;
 		this.videos = videos;
+		this.outbox = outbox;
 		this.ocr = ocr;
 		this.transaction = transaction;
 		this.clock = clock;
-		this.settings = properties.sweep();
+		this.settings = properties;
 	}
 
 	/**
@@ -63,12 +72,33 @@ class StuckCaptionSweep implements SmartLifecycle {
 	 */
 	Mono<Long> sweep() {
 		Instant now = this.clock.instant();
-		return this.captions.findStuck(now.minus(this.settings.stuckAfter()), BATCH)
+		return stuck(now.minus(this.settings.stuckAfter()), null, 1).take(BATCH)
 			.collectList()
 			.flatMapMany(Flux::fromIterable)
 			.concatMap((stuck) -> this.transaction.transactional(handle(stuck, now)))
 			.filter(Boolean::booleanValue)
 			.count();
+	}
+
+	/**
+	 * The stuck captions from a page of candidates on: those with no news whose request
+	 * does not wait in the outbox. One whose request waits there (the broker is down) is
+	 * not lost, only late, and is left alone; the pages go on past such captions.
+	 */
+	private Flux<CaptionStore.StuckCaption> stuck(Instant before, CaptionStore.StuckCaption after, int page) {
+		return this.captions.findStuck(before, after, BATCH).collectList().flatMapMany((candidates) -> {
+			if (candidates.isEmpty()) {
+				return Flux.empty();
+			}
+			Flux<CaptionStore.StuckCaption> stuck = this.outbox
+				.waiting(candidates.stream().map((candidate) -> candidate.key().captionId()).toList())
+				.flatMapMany((waiting) -> Flux.fromIterable(candidates)
+					.filter((candidate) -> !waiting.contains(candidate.key().captionId())));
+			if (candidates.size() < BATCH || page >= MAX_PAGES) {
+				return stuck;
+			}
+			return stuck.concatWith(Flux.defer(() -> stuck(before, candidates.getLast(), page + 1)));
+		});
 	}
 
 	private Mono<Boolean> handle(CaptionStore.StuckCaption stuck, Instant now) {

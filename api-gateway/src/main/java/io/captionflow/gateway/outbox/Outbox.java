@@ -4,8 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.captionflow.events.EventJson;
 import io.captionflow.events.Topic;
@@ -113,6 +116,22 @@ public class Outbox {
 			.collectList()
 			.flatMap((ids) -> ids.isEmpty() ? Mono.just(0L)
 					: this.db.sql("delete from outbox where id in (:ids)").bind("ids", ids).fetch().rowsUpdated());
+	}
+
+	/**
+	 * The captions, among some, that have events waiting in the outbox to be published.
+	 * @param captionIds the captions
+	 * @return those with waiting events
+	 */
+	public Mono<Set<Long>> waiting(Collection<Long> captionIds) {
+		if (captionIds.isEmpty()) {
+			return Mono.just(Set.of());
+		}
+		return this.db.sql("select distinct caption_id from outbox where caption_id in (:ids)")
+			.bind("ids", captionIds)
+			.map((row) -> row.get("caption_id", Long.class))
+			.all()
+			.collect(Collectors.toSet());
 	}
 
 }

@@ -201,6 +201,46 @@ class CaptionEditingIntegrationTests {
 	}
 
 	@Test
+	void theSweepLooksPastPagesOfRequestsThatWaitInTheOutbox() {
+		long lost = predicted(180, 190);
+		put("/captions/" + lost + "/extents", extents(180, 190, "confirmed"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> count("select count(*) from outbox") == 0);
+		SmartLifecycle relay = this.context.getBean("outboxRelay", SmartLifecycle.class);
+		relay.stop();
+		try {
+			// more captions waiting for the broker than the sweep reads at once, all with
+			// older news than the one whose request was lost
+			List<Long> waiting = new ArrayList<>();
+			for (int frame = 0; frame < 150; frame++) {
+				long caption = predicted(frame, frame);
+				put("/captions/" + caption + "/extents", extents(frame, frame, "confirmed"));
+				waiting.add(caption);
+			}
+			this.db.sql("update captions set updated_at = :at where video_id = :video and id <> :lost")
+				.bind("at", OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(2))
+				.bind("video", this.video)
+				.bind("lost", lost)
+				.fetch()
+				.rowsUpdated()
+				.block(Duration.ofSeconds(5));
+			backdate(lost);
+			this.sweep.sweep().block(Duration.ofSeconds(10));
+
+			assertThat(count("select revision from captions where id = " + lost)).isEqualTo(2);
+			assertThat(count("select count(*) from captions where video_id = '" + this.video
+					+ "' and revision = 1 and caption_ocr_status = 'queued' and id <> " + lost))
+				.isEqualTo(waiting.size());
+			// one request waits for each caption, the lost one's new request among them
+			assertThat(count("select count(*) from outbox where topic = '" + Topics.CAPTION_OCR_REQUESTS_NAME + "'"))
+				.isEqualTo(waiting.size() + 1);
+		}
+		finally {
+			relay.start();
+		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> count("select count(*) from outbox") == 0);
+	}
+
+	@Test
 	void lostRequestsAreQueuedAgainThenEndInErrorWithTheReason() {
 		long caption = predicted(10, 30);
 		put("/captions/" + caption + "/extents", extents(10, 30, "confirmed"));
