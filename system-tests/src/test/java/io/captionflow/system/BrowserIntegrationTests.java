@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.testsupport.DemoVideo;
-import io.captionflow.worker.frames.IndexedVideo;
+import io.captionflow.testsupport.IndexedVideo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 /**
  * Renders test and demo videos with burned-in captions over moving backgrounds, and the
- * manifests the gateway imports them with, for the tests, the benchmarks and make run.
+ * manifests the gateway imports them with, for the tests, the benchmarks and make run;
+ * and videos whose frames carry their own index, to check that a decoder or a page lands
+ * on exactly the frame it was asked for.
  */
 package io.captionflow.testsupport;

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.captionflow.events.CropBox;
 import io.captionflow.events.WorkLimits;
+import io.captionflow.testsupport.IndexedVideo;
 import io.captionflow.worker.image.GrayImage;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.AfterEach;
@@ -55,7 +56,8 @@ class DecoderProcessPoolTests {
 		this.pool = pool(Duration.ofSeconds(30), 128, WorkLimits.DEFAULTS);
 		for (FrameRange range : List.of(new FrameRange(24, 51), new FrameRange(3, 3), new FrameRange(280, 299))) {
 			List<GrayImage> frames = this.pool.decode(indexed, range, IndexedVideo.BITS_BOX, 64);
-			assertThat(frames.stream().mapToInt(IndexedVideo::indexOf).toArray()).containsExactly(range.sample(64));
+			assertThat(frames.stream().mapToInt((frame) -> IndexedVideo.indexOf(frame::at)).toArray())
+				.containsExactly(range.sample(64));
 		}
 		assertThat(this.pool.pids()).hasSize(1).doesNotContain(ProcessHandle.current().pid());
 	}
@@ -76,7 +78,8 @@ class DecoderProcessPoolTests {
 			.withMessageContaining("the decoder crashed reading video 'indexed.mp4'")
 			.withMessageContaining("SIGSEGV");
 		List<GrayImage> frames = this.pool.decode(indexed, new FrameRange(100, 101), IndexedVideo.BITS_BOX, 64);
-		assertThat(frames.stream().mapToInt(IndexedVideo::indexOf).toArray()).containsExactly(100, 101);
+		assertThat(frames.stream().mapToInt((frame) -> IndexedVideo.indexOf(frame::at)).toArray()).containsExactly(100,
+				101);
 		assertThat(this.pool.pids()).hasSize(1).doesNotContain(child);
 	}
 

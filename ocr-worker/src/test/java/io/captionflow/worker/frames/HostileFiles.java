@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 
+import io.captionflow.testsupport.IndexedVideo;
 import io.captionflow.worker.image.GrayImage;
 import org.bytedeco.ffmpeg.global.avcodec;
 

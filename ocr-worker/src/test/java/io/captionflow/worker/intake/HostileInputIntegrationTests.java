@@ -24,7 +24,7 @@ import io.captionflow.worker.frames.DecoderProcessPool;
 import io.captionflow.worker.frames.FrameRange;
 import io.captionflow.worker.frames.FrameSource;
 import io.captionflow.worker.frames.HostileFiles;
-import io.captionflow.worker.frames.IndexedVideo;
+import io.captionflow.testsupport.IndexedVideo;
 import io.captionflow.worker.image.GrayImage;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

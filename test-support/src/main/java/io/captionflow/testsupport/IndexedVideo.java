@@ -1,4 +1,4 @@
-package io.captionflow.worker.frames;
+package io.captionflow.testsupport;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -6,9 +6,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.IntBinaryOperator;
 
 import io.captionflow.events.CropBox;
-import io.captionflow.worker.image.GrayImage;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -47,7 +47,7 @@ public record IndexedVideo(int width, int height, int frames, int gopSize, int c
 	 * MPEG-4 Part 2 with two B-frames between references: presentation order differs from
 	 * decoding order.
 	 */
-	static IndexedVideo mpeg4WithBFrames(int frames, int gopSize) {
+	public static IndexedVideo mpeg4WithBFrames(int frames, int gopSize) {
 		return new IndexedVideo(480, 270, frames, gopSize, avcodec.AV_CODEC_ID_MPEG4, Map.of("bf", "2"));
 	}
 
@@ -98,11 +98,15 @@ public record IndexedVideo(int width, int height, int frames, int gopSize, int c
 		}
 	}
 
-	/** The index a frame cropped to {@link #BITS_BOX} carries. */
-	static int indexOf(GrayImage bits) {
+	/**
+	 * The index a frame cropped to {@link #BITS_BOX} carries.
+	 * @param grey the crop's grey level (0 to 255) at a column and row
+	 * @return the frame's index
+	 */
+	public static int indexOf(IntBinaryOperator grey) {
 		int index = 0;
 		for (int bit = 0; bit < BITS; bit++) {
-			if (bits.at(bit * BLOCK + BLOCK / 2, BLOCK / 2) > 128) {
+			if (grey.applyAsInt(bit * BLOCK + BLOCK / 2, BLOCK / 2) > 128) {
 				index |= 1 << bit;
 			}
 		}
