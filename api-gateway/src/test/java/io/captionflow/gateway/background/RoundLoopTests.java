@@ -61,12 +61,61 @@ class RoundLoopTests {
 	}
 
 	@Test
+	void anErrorInARoundIsLoggedAndTheLoopGoesOnToTheNextRound() {
+		Counting loop = start((round) -> switch (round) {
+			case 1 -> throw new OutOfMemoryError("test");
+			case 2 -> throw new StackOverflowError();
+			default -> 0;
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> loop.rounds.get() == 3);
+		await().atMost(Duration.ofSeconds(10)).until(() -> loop.state().lastRound().isPresent());
+		assertThat(loop.state().activity()).isEqualTo(RoundLoop.Activity.RUNNING);
+		assertThat(loop.state().failure()).isEmpty();
+		assertThat(loop.thread.get().isAlive()).isTrue();
+	}
+
+	@Test
+	void roundsThatKeepFailingAreReportedWithTheirFailure() {
+		Counting loop = start((round) -> {
+			throw new OutOfMemoryError("test");
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> loop.rounds.get() >= 3);
+		assertThat(loop.state().failure()).hasValue("java.lang.OutOfMemoryError: test");
+		assertThat(loop.state().lastRound()).isEmpty();
+		assertThat(loop.state().alive()).isTrue();
+	}
+
+	@Test
+	void anInterruptOtherThanStopDoesNotEndTheLoop() {
+		Counting loop = start((round) -> 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> loop.rounds.get() == 1);
+		loop.thread.get().interrupt();
+		await().atMost(Duration.ofSeconds(10)).until(() -> loop.rounds.get() == 2);
+		assertThat(loop.state().activity()).isEqualTo(RoundLoop.Activity.RUNNING);
+	}
+
+	@Test
+	void aThreadThatEndsWithoutStopIsReportedEnded() {
+		// a failure that fails even to be described escapes the loop's own handling
+		Counting loop = start((round) -> {
+			throw new Unprintable();
+		});
+		// the failure reaches the thread's uncaught-exception handler, not this test
+		await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10)).until(() -> !loop.thread.get().isAlive());
+		assertThat(loop.isRunning()).as("not stopped").isTrue();
+		assertThat(loop.state().activity()).isEqualTo(RoundLoop.Activity.ENDED);
+		assertThat(loop.state().alive()).isFalse();
+	}
+
+	@Test
 	void stoppingEndsTheLoop() {
 		Counting loop = start((round) -> 0);
+		assertThat(loop.state().activity()).isIn(RoundLoop.Activity.RUNNING);
 		await().atMost(Duration.ofSeconds(10)).until(() -> loop.rounds.get() == 1);
 		loop.stop();
 		assertThat(loop.isRunning()).isFalse();
 		assertThat(loop.thread.get().isAlive()).as("the loop's thread after stop()").isFalse();
+		assertThat(loop.state().activity()).isEqualTo(RoundLoop.Activity.STOPPED);
 	}
 
 	private Counting start(RoundResult result) {
@@ -74,6 +123,17 @@ class RoundLoopTests {
 		this.loops.add(loop);
 		loop.start();
 		return loop;
+	}
+
+	private static final class Unprintable extends Error {
+
+		private static final long serialVersionUID = 1L;
+
+		@Override
+		public String toString() {
+			throw new IllegalStateException("cannot describe this failure");
+		}
+
 	}
 
 	@FunctionalInterface
