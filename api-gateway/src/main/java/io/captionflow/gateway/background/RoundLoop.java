@@ -37,6 +37,9 @@ public abstract class RoundLoop implements SmartLifecycle {
 
 	private final Semaphore wakeups = new Semaphore(0);
 
+	/** What the pause after a failed round waits on: only stop() ends it early. */
+	private final Object pause = new Object();
+
 	private final Clock clock = Clock.systemUTC();
 
 	private volatile boolean running;
@@ -59,7 +62,7 @@ public abstract class RoundLoop implements SmartLifecycle {
 	/**
 	 * Does one round of work.
 	 * @return how many items the round handled, or {@link #LOCKED_ELSEWHERE}
-	 * @throws InterruptedException when stopped while waiting
+	 * @throws InterruptedException when the thread was interrupted while waiting
 	 */
 	protected abstract int round() throws InterruptedException;
 
@@ -76,11 +79,19 @@ public abstract class RoundLoop implements SmartLifecycle {
 		this.thread = Thread.ofPlatform().name(this.name).daemon().start(this::run);
 	}
 
+	/**
+	 * Stops the loop: a wait ends at once, the round in progress is let finish (for up to
+	 * the stop timeout). The thread is never interrupted: an interrupt during a write to
+	 * H2's file closes the file, and with it the database of every other thread.
+	 */
 	@Override
 	public synchronized void stop() {
 		this.running = false;
+		this.wakeups.release();
+		synchronized (this.pause) {
+			this.pause.notifyAll();
+		}
 		if (this.thread != null) {
-			this.thread.interrupt();
 			try {
 				this.thread.join(this.timing.stopTimeout().toMillis());
 			}
@@ -178,7 +189,11 @@ public abstract class RoundLoop implements SmartLifecycle {
 				}
 				try {
 					// wake-ups do not end it: in an outage, every save sends one
-					Thread.sleep(backoff);
+					synchronized (this.pause) {
+						if (this.running) {
+							this.pause.wait(backoff.toMillis());
+						}
+					}
 				}
 				catch (InterruptedException interrupted) {
 					// the loop's condition decides whether this was stop()
