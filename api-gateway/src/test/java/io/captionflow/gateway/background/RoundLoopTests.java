@@ -153,7 +153,7 @@ class RoundLoopTests {
 	@Test
 	void stoppingEndsTheLoop() {
 		Counting loop = start((round) -> 0);
-		assertThat(loop.state().activity()).isIn(RoundLoop.Activity.RUNNING);
+		assertThat(loop.state().activity()).isEqualTo(RoundLoop.Activity.RUNNING);
 		await().atMost(Duration.ofSeconds(10)).until(() -> loop.rounds.get() == 1);
 		loop.stop();
 		assertThat(loop.isRunning()).isFalse();
