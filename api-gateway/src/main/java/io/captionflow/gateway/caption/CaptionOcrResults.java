@@ -126,6 +126,37 @@ public class CaptionOcrResults {
 		return update.fetch().rowsUpdated().map((count) -> count > 0);
 	}
 
+	/**
+	 * Ends a caption's OCR in {@code error} with a reason, if the caption is at the given
+	 * revision and its OCR still in flight ({@code queued} or {@code processing}): a
+	 * result applied meanwhile, or a newer save, is left as it is.
+	 * @param videoId the video
+	 * @param captionId the caption
+	 * @param revision the revision the failed work was for
+	 * @param reason why the OCR ended
+	 * @param at when applied
+	 * @return whether the caption changed
+	 */
+	public Mono<Boolean> failedInFlight(String videoId, long captionId, long revision, String reason, Instant at) {
+		return this.db.sql("""
+				update captions set caption_ocr_status = :error, caption_ocr = null, caption_ocr_confidence = null,
+				  caption_ocr_error = :reason, caption_ocr_processed_at = :at, caption_ocr_image = null,
+				  caption_ocr_progress = null, image_needs_regen = false, updated_at = :at
+				where video_id = :videoId and id = :id and revision = :revision
+				  and caption_ocr_status in (:queued, :processing)""")
+			.bind("error", OcrStatus.ERROR.wireName())
+			.bind("reason", PlainText.bounded(reason, MAX_ERROR))
+			.bind("queued", OcrStatus.QUEUED.wireName())
+			.bind("processing", OcrStatus.PROCESSING.wireName())
+			.bind("at", CaptionStore.utc(at))
+			.bind("videoId", videoId)
+			.bind("id", captionId)
+			.bind("revision", revision)
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0);
+	}
+
 	/** Where the worker writes a caption's median image: beside its video's media. */
 	private static String medianImage(String media, long captionId) {
 		return media + ".captionflow/caption-" + captionId + ".png";
