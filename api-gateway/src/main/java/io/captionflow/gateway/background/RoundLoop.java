@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public abstract class RoundLoop implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	private Thread thread;
+	private @Nullable Thread thread;
 
 	/**
 	 * @param name the thread's name, also what the log calls this work

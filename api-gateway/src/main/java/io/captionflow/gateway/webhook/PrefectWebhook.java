@@ -10,6 +10,7 @@ import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.webhook.FieldRules.Line;
 import io.captionflow.gateway.webhook.FieldRules.Lines;
 import io.captionflow.gateway.webhook.FieldRules.RequiredLine;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationContext;
@@ -102,7 +103,7 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * A state type as Prefect's enum prints it, {@code StateType.COMPLETED}, as the type:
 	 * what a template's bare {@code {{ flow_run.state.type }}} renders.
 	 */
-	private static String withoutEnumName(String type) {
+	private static @Nullable String withoutEnumName(@Nullable String type) {
 		return (type != null && type.regionMatches(true, 0, STATE_TYPE_ENUM, 0, STATE_TYPE_ENUM.length()))
 				? type.substring(STATE_TYPE_ENUM.length()) : type;
 	}
@@ -130,14 +131,14 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 		 * @return the name or type it is looked up by and described as, null when it has
 		 * neither
 		 */
-		String label();
+		@Nullable String label();
 
 		/**
 		 * What the state says beyond its type: its name when that is not the type, and
 		 * its message.
 		 * @return the detail, null when there is none
 		 */
-		String detail();
+		@Nullable String detail();
 
 	}
 
@@ -147,15 +148,15 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 *
 	 * @param name the state name or type
 	 */
-	record Named(String name) implements State {
+	record Named(@Nullable String name) implements State {
 
 		@Override
-		public String label() {
+		public @Nullable String label() {
 			return withoutEnumName(this.name);
 		}
 
 		@Override
-		public String detail() {
+		public @Nullable String detail() {
 			return null;
 		}
 
@@ -169,17 +170,18 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * @param message the state's message; lines are allowed
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Detailed(@Line(max = FieldRules.MAX_NAME) String type, @Line(max = FieldRules.MAX_NAME) String name,
-			@Lines(max = FieldRules.MAX_REASON) String message) implements State {
+	record Detailed(@Line(max = FieldRules.MAX_NAME) @Nullable String type,
+			@Line(max = FieldRules.MAX_NAME) @Nullable String name,
+			@Lines(max = FieldRules.MAX_REASON) @Nullable String message) implements State {
 
 		@Override
-		public String label() {
+		public @Nullable String label() {
 			String type = withoutEnumName(this.type);
 			return (type != null) ? type : this.name;
 		}
 
 		@Override
-		public String detail() {
+		public @Nullable String detail() {
 			String type = withoutEnumName(this.type);
 			if (this.name != null && type != null && !this.name.equalsIgnoreCase(type)) {
 				return (this.message != null) ? this.name + ": " + this.message : this.name;
@@ -193,7 +195,7 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	static final class ObjectOrNone extends ValueDeserializer<Parameters> {
 
 		@Override
-		public Parameters deserialize(JsonParser parser, DeserializationContext context) {
+		public @Nullable Parameters deserialize(JsonParser parser, DeserializationContext context) {
 			if (parser.hasToken(JsonToken.START_OBJECT)) {
 				return context.readValue(parser, Parameters.class);
 			}
@@ -210,7 +212,7 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	static final class NameOrObject extends ValueDeserializer<State> {
 
 		@Override
-		public State deserialize(JsonParser parser, DeserializationContext context) {
+		public @Nullable State deserialize(JsonParser parser, DeserializationContext context) {
 			if (parser.hasToken(JsonToken.VALUE_STRING)) {
 				return new Named(parser.getString());
 			}
