@@ -39,8 +39,9 @@ import tools.jackson.databind.annotation.JsonDeserialize;
 @JsonIgnoreProperties(ignoreUnknown = true)
 record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 		@RequiredLine(max = FieldRules.MAX_NAME) String flowRunId,
-		@JsonDeserialize(using = ObjectOrNone.class) Parameters parameters,
-		@Line(max = FieldRules.MAX_ID) String videoId, @JsonDeserialize(using = NameOrObject.class) State state) {
+		@JsonDeserialize(using = ObjectOrNone.class) @Nullable Parameters parameters,
+		@Line(max = FieldRules.MAX_ID) @Nullable String videoId,
+		@JsonDeserialize(using = NameOrObject.class) @Nullable State state) {
 
 	private static final String STATE_TYPE_ENUM = "statetype.";
 
@@ -66,8 +67,10 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * The video: {@code parameters.video_id}, else the top-level {@code videoId}.
 	 * @return the video id, null when neither is given
 	 */
-	String video() {
-		return parametersNameTheVideo() ? this.parameters.videoId() : this.videoId;
+	@Nullable String video() {
+		Parameters given = this.parameters;
+		String named = (given != null) ? given.videoId() : null;
+		return (named != null) ? named : this.videoId;
 	}
 
 	/**
@@ -76,15 +79,16 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * @throws InvalidRequestException when the state is missing or not a Prefect state
 	 */
 	WebhookPayload payload() {
-		String name = (this.state != null) ? this.state.label() : null;
-		if (name == null || name.isBlank()) {
+		State state = this.state;
+		String name = (state != null) ? state.label() : null;
+		if (state == null || name == null || name.isBlank()) {
 			throw new InvalidRequestException("state", "must be a Prefect state name, type or object");
 		}
 		String type = STATE_TYPES.get(name.strip().replace("_", "").toLowerCase(Locale.ROOT));
 		if (type == null) {
 			throw new InvalidRequestException("state", "'" + name + "' is not a Prefect state");
 		}
-		String detail = this.state.detail();
+		String detail = state.detail();
 		String describe = "Prefect flow run " + this.flowRunId + " of " + this.flowName + " is " + name;
 		String reason = "Prefect flow run " + this.flowRunId + " " + type.toLowerCase(Locale.ROOT)
 				+ ((detail != null) ? ": " + detail : "");
@@ -95,7 +99,12 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 			case "FAILED", "CRASHED", "CANCELLED" -> VideoNotification.Status.ERROR;
 			default -> null;
 		};
-		return new WebhookPayload(video(), this.flowName, status,
+		// the reader refuses a webhook naming no video before it asks for the payload
+		String video = video();
+		if (video == null) {
+			throw new InvalidRequestException("parameters.video_id", "is required");
+		}
+		return new WebhookPayload(video, this.flowName, status,
 				(status == VideoNotification.Status.ERROR) ? truncate(reason, FieldRules.MAX_REASON) : null, describe);
 	}
 
@@ -118,7 +127,7 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * @param videoId {@code video_id}, the video
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Parameters(@JsonProperty("video_id") @Line(max = FieldRules.MAX_ID) String videoId) {
+	record Parameters(@JsonProperty("video_id") @Line(max = FieldRules.MAX_ID) @Nullable String videoId) {
 	}
 
 	/**
