@@ -4,6 +4,7 @@ import java.sql.SQLException;
 
 import io.r2dbc.spi.R2dbcException;
 import org.h2.api.ErrorCode;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -16,7 +17,7 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 class DatabaseInUseFailureAnalyzer implements FailureAnalyzer {
 
 	@Override
-	public FailureAnalysis analyze(Throwable failure) {
+	public @Nullable FailureAnalysis analyze(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (inUse(cause)) {
 				return new FailureAnalysis(

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +45,11 @@ public abstract class RoundLoop implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	private volatile Thread thread;
+	private volatile @Nullable Thread thread;
 
-	private volatile Instant lastRound;
+	private volatile @Nullable Instant lastRound;
 
-	private volatile String failure;
+	private volatile @Nullable String failure;
 
 	/**
 	 * @param name the thread's name, also what the log calls this work

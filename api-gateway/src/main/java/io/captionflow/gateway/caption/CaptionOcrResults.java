@@ -7,6 +7,7 @@ import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.gateway.web.PlainText;
 import io.captionflow.gateway.video.Videos;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -91,19 +92,18 @@ public class CaptionOcrResults {
 	 * @return whether the caption changed
 	 */
 	public Mono<Boolean> completed(FlowCompleted event, Instant at) {
-		if (event.medianImage() == null) {
+		String image = event.medianImage();
+		if (image == null) {
 			return complete(event, null, at);
 		}
 		// no video, no caption of it to change
 		return this.videos.find(event.videoId())
 			.flatMap((video) -> complete(event,
-					event.medianImage().equals(medianImage(video.media(), event.captionId())) ? event.medianImage()
-							: null,
-					at))
+					image.equals(medianImage(video.media(), event.captionId())) ? image : null, at))
 			.defaultIfEmpty(false);
 	}
 
-	private Mono<Boolean> complete(FlowCompleted event, String image, Instant at) {
+	private Mono<Boolean> complete(FlowCompleted event, @Nullable String image, Instant at) {
 		boolean complete = event.status() == FlowCompleted.Status.COMPLETE;
 		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
 				update captions set caption_ocr_status = :status, caption_ocr = :text,
@@ -116,12 +116,12 @@ public class CaptionOcrResults {
 			.bind("id", event.captionId())
 			.bind("revision", event.revision());
 		// a worker's text and reason fit their columns whatever it sent
-		update = CaptionStore.bindNullable(update, "text", complete ? PlainText.bounded(event.text(), MAX_TEXT) : null,
-				String.class);
+		update = CaptionStore.bindNullable(update, "text",
+				complete ? PlainText.boundedOrNull(event.text(), MAX_TEXT) : null, String.class);
 		update = CaptionStore.bindNullable(update, "confidence", complete ? confidence(event.confidence()) : null,
 				Double.class);
 		update = CaptionStore.bindNullable(update, "error",
-				complete ? null : PlainText.bounded(event.error(), MAX_ERROR), String.class);
+				complete ? null : PlainText.boundedOrNull(event.error(), MAX_ERROR), String.class);
 		update = CaptionStore.bindNullable(update, "image", image, String.class);
 		return update.fetch().rowsUpdated().map((count) -> count > 0);
 	}
@@ -162,7 +162,7 @@ public class CaptionOcrResults {
 		return media + ".captionflow/caption-" + captionId + ".png";
 	}
 
-	private static Double confidence(Double confidence) {
+	private static @Nullable Double confidence(@Nullable Double confidence) {
 		return (confidence == null || confidence.isNaN()) ? null : Math.clamp(confidence, 0.0, 100.0);
 	}
 

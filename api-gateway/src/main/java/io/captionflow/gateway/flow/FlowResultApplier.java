@@ -15,6 +15,7 @@ import io.captionflow.events.UnreadableEventException;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.caption.CaptionOcrResults;
 import io.captionflow.gateway.notify.NotificationLog;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -141,7 +142,8 @@ class FlowResultApplier {
 			.map((count) -> count > 0);
 	}
 
-	private Mono<Void> notifyIf(boolean changed, FlowEvent event, VideoNotification.Status status, String error) {
+	private Mono<Void> notifyIf(boolean changed, FlowEvent event, VideoNotification.Status status,
+			@Nullable String error) {
 		if (!changed) {
 			logger.info("{} for caption {} revision {} is stale or out of order; recorded, not applied",
 					event.getClass().getSimpleName(), event.captionId(), event.revision());

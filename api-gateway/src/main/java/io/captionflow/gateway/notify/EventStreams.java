@@ -1,5 +1,6 @@
 package io.captionflow.gateway.notify;
 
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,6 +9,7 @@ import io.captionflow.gateway.admission.AdmissionProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -78,7 +80,7 @@ class EventStreams {
 	 * when the client would be replayed from the log and the most replays allowed are
 	 * running
 	 */
-	Mono<Flux<byte[]>> open(Long lastEventId, Set<String> videoIds, NotificationHub.Client client) {
+	Mono<Flux<byte[]>> open(@Nullable Long lastEventId, Set<String> videoIds, NotificationHub.Client client) {
 		if (this.hub.closing()) {
 			return Mono.just(Flux.empty());
 		}
@@ -193,7 +195,7 @@ class EventStreams {
 			this.permits = permits;
 		}
 
-		static ReplayPermit take(Semaphore permits) {
+		static @Nullable ReplayPermit take(Semaphore permits) {
 			return permits.tryAcquire() ? new ReplayPermit(permits) : null;
 		}
 
@@ -218,6 +220,11 @@ class EventStreams {
 		ReplaysBusyException(int running) {
 			super(running + " clients are being replayed from the notification log, the most at once", null, false,
 					false);
+		}
+
+		@Override
+		public String getMessage() {
+			return Objects.requireNonNull(super.getMessage());
 		}
 
 	}

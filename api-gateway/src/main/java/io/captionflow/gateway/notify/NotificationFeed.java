@@ -2,6 +2,7 @@ package io.captionflow.gateway.notify;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.admission.AdmissionProperties;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +39,7 @@ class NotificationFeed implements SmartLifecycle {
 
 	private final NotificationTail tail;
 
-	private volatile ScheduledExecutorService executor;
+	private volatile @Nullable ScheduledExecutorService executor;
 
 	NotificationFeed(NotificationReader reader, NotificationHub hub, NotifyProperties properties,
 			AdmissionProperties admission) {
@@ -61,7 +63,10 @@ class NotificationFeed implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.executor.shutdownNow();
+		ScheduledExecutorService thread = this.executor;
+		if (thread != null) {
+			thread.shutdownNow();
+		}
 		this.tail.stop();
 	}
 
@@ -104,7 +109,11 @@ class NotificationFeed implements SmartLifecycle {
 	}
 
 	private List<VideoNotification> read(long after, int limit) {
-		return this.reader.read(after, Long.MAX_VALUE, Set.of(), limit).collectList().block(READ_TIMEOUT);
+		List<VideoNotification> read = this.reader.read(after, Long.MAX_VALUE, Set.of(), limit)
+			.collectList()
+			.block(READ_TIMEOUT);
+		// a list, empty or not, or an error: never nothing
+		return Objects.requireNonNull(read, "collectList emits a list");
 	}
 
 	private void catchUpLater(Runnable catchUp) {

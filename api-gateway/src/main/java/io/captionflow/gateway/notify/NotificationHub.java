@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -59,7 +60,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 	private volatile boolean closing;
 
-	private ScheduledExecutorService executor;
+	private @Nullable ScheduledExecutorService executor;
 
 	NotificationHub(NotifyProperties properties) {
 		this.sse = properties.sse();
@@ -68,16 +69,19 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	@Override
 	public void start() {
 		this.closing = false;
-		this.executor = Executors
+		ScheduledExecutorService thread = Executors
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("notification-hub").daemon().factory());
 		long check = Math.max(1, this.sse.heartbeat().toMillis() / 3);
-		this.executor.scheduleAtFixedRate(this::heartbeat, check, check, TimeUnit.MILLISECONDS);
+		thread.scheduleAtFixedRate(this::heartbeat, check, check, TimeUnit.MILLISECONDS);
+		this.executor = thread;
 	}
 
 	@Override
 	public void stop() {
 		closeStreams();
-		this.executor.shutdownNow();
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+		}
 	}
 
 	@Override
@@ -172,7 +176,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * Passes an event on to the subscribers of a group that want it, or a heartbeat to
 	 * those sent nothing since {@code idleSince}. Runs on the group's connection thread.
 	 */
-	private void deliver(Set<Subscriber> group, NotificationTail.Entry entry, byte[] frame, long idleSince) {
+	private void deliver(Set<Subscriber> group, NotificationTail.@Nullable Entry entry, byte[] frame, long idleSince) {
 		int slow = 0;
 		for (Subscriber subscriber : group) {
 			boolean wanted = (entry != null) ? subscriber.wants(entry) : subscriber.lastSent - idleSince <= 0;
@@ -217,7 +221,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * @param disconnect closes it; null when it cannot be closed directly (the stream
 	 * then ends with an error instead)
 	 */
-	record Client(Executor executor, Runnable disconnect) {
+	record Client(Executor executor, @Nullable Runnable disconnect) {
 
 		/** A connection written from any thread, closed by ending its stream in error. */
 		static final Client ANY_THREAD = new Client(Runnable::run, null);
@@ -241,7 +245,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 		private final Executor executor;
 
-		private final Runnable disconnect;
+		private final @Nullable Runnable disconnect;
 
 		/** Pass on nothing up to this id: the client has it, or it was replayed. */
 		private volatile long floor;

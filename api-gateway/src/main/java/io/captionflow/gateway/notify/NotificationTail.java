@@ -10,6 +10,7 @@ import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 import io.captionflow.events.VideoNotification;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -359,7 +360,7 @@ final class NotificationTail {
 	 * @param replay what it missed up to {@code at}, from the window; null when the
 	 * window no longer holds all of it
 	 */
-	record Seam(long at, List<Entry> replay) {
+	record Seam(long at, @Nullable List<Entry> replay) {
 	}
 
 	/** How a client that sent a last event id is served. */

@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import io.captionflow.gateway.admission.AdmissionProperties;
 import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.web.Refusal;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -98,7 +99,7 @@ class VideoStatsEvents {
 		return NotificationHub.Client.ANY_THREAD;
 	}
 
-	private static Long lastEventId(String value, String field) {
+	private static @Nullable Long lastEventId(@Nullable String value, String field) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}

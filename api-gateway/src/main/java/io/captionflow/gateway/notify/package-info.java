@@ -18,6 +18,9 @@
  * frame on the wire is encoded by {@link SseFrames}.
  */
 @ApplicationModule(allowedDependencies = { "outbox", "messaging", "background", "admission", "web" })
+@NullMarked
 package io.captionflow.gateway.notify;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;
