@@ -123,9 +123,9 @@ class NotificationSequencer extends RoundLoop {
 				.block(ROUND_TIMEOUT);
 		}
 		catch (RuntimeException ex) {
-			// the database away: whatever it is when back, check it before numbering
+			// the database away: whatever it is when back, check it before numbering.
+			// The topic is read once for the outage: nothing is numbered meanwhile
 			this.takeover = true;
-			this.takeoverHints = null;
 			throw ex;
 		}
 		if (Thread.interrupted()) {

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * This instance's end of the notification log, and what a reconnecting client is owed.
  * Plain Java: no Spring, no Reactor.
  * <p>
- * Every notification reaches clients through {@link #offer(List)}, which passes on only
- * the next id after the last one passed on (the head): an id already passed on is
+ * Every notification reaches clients through {@link #offer(long, List)}, which passes on
+ * only the next id after the last one passed on (the head): an id already passed on is
  * ignored, and one further on is a gap, which makes the tail read the missing ids from
  * the log ({@link #catchUp()}, on the catch-up executor). So whichever way a notification
  * came, and however often, the {@link Downstream} sees the log in order, without a gap or
@@ -135,41 +135,24 @@ final class NotificationTail {
 	}
 
 	/**
-	 * Passes on notifications numbered in an epoch, as {@link #offer(List)} does when it
-	 * is the tail's; one of another epoch makes the tail read the log, which says which
-	 * epoch is current.
+	 * Passes on notifications in id order: the one way a notification reaches clients.
+	 * Those already passed on are ignored; a gap makes the tail read the missing ones
+	 * from the log, and nothing after the gap is passed on until then. Notifications of
+	 * another epoch than the tail's are not passed on: the tail reads the log, which says
+	 * which epoch is current.
 	 * @param epoch the epoch they were numbered in
 	 * @param notifications numbered notifications in id order
 	 */
 	void offer(long epoch, List<VideoNotification> notifications) {
-		boolean same;
+		boolean gap;
 		synchronized (this.lock) {
 			if (this.head < 0) {
 				return;
 			}
-			same = this.epoch == epoch;
-		}
-		if (same) {
-			offer(notifications);
-		}
-		else {
-			catchUpSoon();
-		}
-	}
-
-	/**
-	 * Passes on notifications of the tail's epoch in id order: the one way a notification
-	 * reaches clients. Those already passed on are ignored; a gap makes the tail read the
-	 * missing ones from the log, and nothing after the gap is passed on until then.
-	 * @param notifications numbered notifications in id order
-	 */
-	private void offer(List<VideoNotification> notifications) {
-		boolean gap = false;
-		synchronized (this.lock) {
-			if (this.head < 0) {
-				return;
-			}
-			for (VideoNotification notification : notifications) {
+			// of another epoch: the tail reads the log instead
+			gap = this.epoch != epoch;
+			for (int i = 0; !gap && i < notifications.size(); i++) {
+				VideoNotification notification = notifications.get(i);
 				if (notification.id() <= this.head) {
 					continue;
 				}
@@ -246,7 +229,7 @@ final class NotificationTail {
 				if (page.notifications().isEmpty()) {
 					return;
 				}
-				offer(page.notifications());
+				offer(page.epoch(), page.notifications());
 				if (page.notifications().size() < this.batchSize) {
 					return;
 				}
