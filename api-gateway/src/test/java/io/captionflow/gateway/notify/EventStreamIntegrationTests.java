@@ -288,6 +288,7 @@ class EventStreamIntegrationTests {
 		assertThat(record.get("status").asString()).isEqualTo("error");
 		assertThat(record.get("error").asString()).isEqualTo("failed");
 		assertThat(second.get("truncated").asBoolean()).isFalse();
+		assertThat(second.get("epoch").asLong()).isEqualTo(epoch()).isEqualTo(page.get("epoch").asLong());
 
 		assertThat(http.get()
 			.uri("http://localhost:" + this.port + "/api/flow-notifications?limit=5000")
