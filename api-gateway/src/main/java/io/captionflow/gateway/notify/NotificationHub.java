@@ -133,14 +133,15 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	}
 
 	/**
-	 * Adds a subscriber, which takes what follows {@code at}. Called as it joins the
-	 * tail, with the tail's lock held (see {@link NotificationTail#join}).
+	 * Adds a subscriber, which takes what follows the tail's head in its epoch. Called as
+	 * it joins the tail, with the tail's lock held (see {@link NotificationTail#join}).
 	 * @param subscriber the subscriber
-	 * @param at the tail's head
+	 * @param at the tail's epoch and head
 	 */
-	void add(Subscriber subscriber, long at) {
+	void add(Subscriber subscriber, NotificationTail.Position at) {
 		synchronized (this.lock) {
-			subscriber.floor = Math.max(subscriber.floor, at);
+			subscriber.epoch = at.epoch();
+			subscriber.floor = Math.max(subscriber.floor, at.head());
 			this.groups.computeIfAbsent(subscriber.executor, (executor) -> ConcurrentHashMap.newKeySet())
 				.add(subscriber);
 			this.clients.incrementAndGet();
@@ -155,9 +156,10 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	}
 
 	/**
-	 * Hands a notification to the connection threads of the subscribers. Called by the
-	 * tail in id order with its lock held: each thread passes them on in that order.
-	 * @param entry the notification
+	 * Hands a notification, or the reset of a new epoch, to the connection threads of the
+	 * subscribers. Called by the tail in id order with its lock held: each thread passes
+	 * them on in that order.
+	 * @param entry the notification or the reset
 	 */
 	void publish(NotificationTail.Entry entry) {
 		this.groups.forEach((executor, group) -> execute(executor, () -> deliver(group, entry, entry.frame(), 0)));
@@ -184,6 +186,11 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 				remove(subscriber);
 				subscriber.cut();
 				slow += subscriber.behind ? 1 : 0;
+			}
+			else if (wanted && entry != null && entry.reset()) {
+				// from now on in the new epoch, after the log's newest number in it
+				subscriber.epoch = entry.epoch();
+				subscriber.floor = entry.id();
 			}
 		}
 		if (slow > 0) {
@@ -250,6 +257,9 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 		/** Pass on nothing up to this id: the client has it, or it was replayed. */
 		private volatile long floor;
 
+		/** The epoch the client is in: it takes notifications of that epoch only. */
+		private volatile long epoch = NotificationEpochs.Epoch.NONE;
+
 		private boolean behind;
 
 		/** When the client was last sent something, by {@link System#nanoTime()}. */
@@ -263,11 +273,16 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 		}
 
 		boolean wants(NotificationTail.Entry entry) {
-			return entry.id() > this.floor && follows(entry.videoId());
+			if (entry.reset()) {
+				// every client of an older epoch, whatever it follows
+				return entry.epoch() != this.epoch;
+			}
+			return entry.epoch() == this.epoch && entry.id() > this.floor && follows(entry.videoId());
 		}
 
-		boolean follows(String videoId) {
-			return this.videoIds.isEmpty() || this.videoIds.contains(videoId);
+		boolean follows(@Nullable String videoId) {
+			// only a reset has no video, and a reset is wanted by its epoch alone
+			return this.videoIds.isEmpty() || (videoId != null && this.videoIds.contains(videoId));
 		}
 
 		/**
