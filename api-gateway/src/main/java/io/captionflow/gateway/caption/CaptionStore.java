@@ -260,13 +260,16 @@ class CaptionStore {
 	}
 
 	/**
-	 * Ends a stuck caption in error, unless it changed since it was found.
+	 * Ends a stuck caption in error under a new revision, unless it changed since it was
+	 * found: a late result of the request given up on is then recorded and never
+	 * overwrites the error, as with a caption queued again.
 	 * @return whether it was ended
 	 */
 	Mono<Boolean> giveUpStuck(StuckCaption stuck, String reason, Instant at) {
 		return this.db.sql("""
 				update captions set caption_ocr_status = :error, caption_ocr_error = :reason,
-				  caption_ocr_progress = null, caption_ocr_processed_at = :at, updated_at = :at
+				  caption_ocr_progress = null, caption_ocr_processed_at = :at, revision = revision + 1,
+				  updated_at = :at
 				where id = :id and revision = :revision and caption_ocr_status in (:queued, :processing)""")
 			.bind("error", OcrStatus.ERROR.wireName())
 			.bind("queued", OcrStatus.QUEUED.wireName())

@@ -67,8 +67,9 @@ class OcrQueue {
 	}
 
 	/**
-	 * Ends a caption's OCR in {@code error} with the reason, unless the caption changed
-	 * since it was found stuck; its request, if one still waits, is dropped.
+	 * Ends a caption's OCR in {@code error} with the reason, under a new revision so that
+	 * a late result of the request given up on cannot overwrite it; unless the caption
+	 * changed since it was found stuck. Its request, if one still waits, is dropped.
 	 * @param stuck the caption as found
 	 * @param reason why, for the annotator
 	 * @param at when

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.UUID;
 
 import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.EventJson;
+import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.Topics;
 import io.captionflow.gateway.TestDatabase;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -268,6 +270,16 @@ class CaptionEditingIntegrationTests {
 			return published.size() == 3;
 		});
 		assertThat(published).extracting(CaptionOcrRequested::revision).containsExactly(1L, 2L, 3L);
+
+		// the request given up on answers after all: recorded, and the error stays
+		FlowCompleted late = FlowCompleted.complete(published.get(2), "Late text", 90, 10, null,
+				FlowCompleted.Timings.NONE, "w", Instant.now());
+		assertThat(this.context.getBean(CaptionOcrResults.class)
+			.completed(late, Instant.now())
+			.block(Duration.ofSeconds(5))).isFalse();
+		Map<?, ?> after = get("/captions/" + caption);
+		assertThat(after.get("captionOcrStatus")).isEqualTo("error");
+		assertThat(after.get("captionOcrError")).isEqualTo("OCR did not finish after 3 attempts (no news for 30 s)");
 	}
 
 	@Test
