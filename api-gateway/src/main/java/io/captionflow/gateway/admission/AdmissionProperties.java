@@ -2,6 +2,8 @@ package io.captionflow.gateway.admission;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -40,7 +42,7 @@ public record AdmissionProperties(@DefaultValue Streams streams, @DefaultValue R
 	 * one client cannot take more than a small part of {@code maxTotal}
 	 * @param retryAfter the {@code Retry-After} of a refused stream
 	 */
-	public record Streams(Integer maxTotal, @DefaultValue("1000") int fileReserve,
+	public record Streams(@Nullable Integer maxTotal, @DefaultValue("1000") int fileReserve,
 			@DefaultValue("200") int maxPerAddress, @DefaultValue("10s") Duration retryAfter) {
 
 		/**

@@ -13,10 +13,10 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * The health of a {@link RoundLoop} and of the work waiting for it: {@code DOWN} when the
- * loop's thread does not run (stopped, or ended by a failure), or when the oldest item
- * waiting has waited longer than its bound; {@code UP} otherwise. Its details say whether
- * the thread runs, when a round last succeeded, what fails the rounds if they fail, how
- * many items wait and for how long the oldest has.
+ * loop's thread does not run (stopped, or ended by a failure), {@code UP} otherwise. Its
+ * details say whether the thread runs, when a round last succeeded, what fails the rounds
+ * if they fail, how many items wait, for how long the oldest has, and whether that is
+ * longer than its bound ({@code overdue}).
  */
 public abstract class RoundLoopHealth extends AbstractReactiveHealthIndicator {
 
@@ -30,7 +30,7 @@ public abstract class RoundLoopHealth extends AbstractReactiveHealthIndicator {
 
 	/**
 	 * @param loop the loop
-	 * @param maxWait how long an item may wait before the health is {@code DOWN}
+	 * @param maxWait how long an item may wait before the health says it is overdue
 	 * @param clock the clock of the items' times
 	 */
 	protected RoundLoopHealth(RoundLoop loop, Duration maxWait, Clock clock) {
@@ -58,8 +58,12 @@ public abstract class RoundLoopHealth extends AbstractReactiveHealthIndicator {
 				.map((since) -> Duration.between(since, this.clock.instant()))
 				.map((age) -> age.isNegative() ? Duration.ZERO : age);
 			oldest.ifPresent((age) -> builder.withDetail("oldestWait", age.toString()));
+			// overdue work is reported, not DOWN: this health is what load balancers and
+			// liveness probes read, and a broker away for a while must not take every
+			// gateway out (saves never wait on Kafka)
 			boolean overdue = oldest.isPresent() && oldest.get().compareTo(this.maxWait) > 0;
-			return (state.alive() && !overdue) ? builder.up().build() : builder.down().build();
+			builder.withDetail("overdue", overdue);
+			return state.alive() ? builder.up().build() : builder.down().build();
 		});
 	}
 

@@ -10,12 +10,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.stereotype.Component;
 
@@ -23,10 +20,10 @@ import org.springframework.stereotype.Component;
  * Opens a client's event stream: what it missed after its last event id, then the live
  * notifications of the {@link NotificationHub}, or the {@code reset} event when it cannot
  * be given what it missed: its id is of another epoch of the log (or a bare number from
- * before epochs), too old, too far behind, or one the log never numbered, which shows the
- * log went back and changes its epoch. The {@link NotificationTail} decides which, and
- * keeps the seam between the two; what the tail's window no longer holds is read from the
- * log.
+ * before epochs), too old, too far behind, or one the log never numbered (that client is
+ * reset alone: a made-up id changes nothing for the others). The {@link NotificationTail}
+ * decides which, and keeps the seam between the two; what the tail's window no longer
+ * holds is read from the log.
  * <p>
  * Replays from the log are bounded: at most {@code admission.replays.max-concurrent} run
  * at once (a client that would need one more is refused before its stream starts), and a
@@ -36,15 +33,11 @@ import org.springframework.stereotype.Component;
 @Component
 class EventStreams {
 
-	private static final Logger logger = LoggerFactory.getLogger(EventStreams.class);
-
 	private final NotificationTail tail;
 
 	private final NotificationHub hub;
 
 	private final NotificationReader reader;
-
-	private final NotificationEpochs epochs;
 
 	private final NotifyProperties.Notifications settings;
 
@@ -57,12 +50,11 @@ class EventStreams {
 
 	private final Counter replaysReset;
 
-	EventStreams(NotificationFeed feed, NotificationHub hub, NotificationReader reader, NotificationEpochs epochs,
-			NotifyProperties properties, AdmissionProperties admission, MeterRegistry meters) {
+	EventStreams(NotificationFeed feed, NotificationHub hub, NotificationReader reader, NotifyProperties properties,
+			AdmissionProperties admission, MeterRegistry meters) {
 		this.tail = feed.tail();
 		this.hub = hub;
 		this.reader = reader;
-		this.epochs = epochs;
 		this.settings = properties.notifications();
 		this.replays = admission.replays();
 		this.replayPermits = new Semaphore(Math.max(0, this.replays.maxConcurrent()));
@@ -104,12 +96,13 @@ class EventStreams {
 			// been given to other notifications since
 			case OTHER_EPOCH ->
 				this.reader.span().map((span) -> reset(lastEventId, span, SseFrames.OTHER_EPOCH, videoIds, client));
-			// ahead of this instance (it came from another one) or unknown to the log
+			// ahead of this instance (it came from another one) or unknown to the log: an
+			// id the log never numbered is reset, that client alone. It is no proof that
+			// the log went back (any reader can make one up), so the epoch stays; the
+			// sequencers look for that evidence themselves
 			case AHEAD -> this.reader.span()
-				.flatMap((span) -> NotificationTail.followsOn(after, span)
-						? Mono.just(register(after, after, videoIds, client))
-						: wentBack(lastEventId, span).then(this.reader.span())
-							.map((now) -> reset(lastEventId, now, SseFrames.UNKNOWN_ID, videoIds, client)));
+				.map((span) -> NotificationTail.followsOn(after, span) ? register(after, after, videoIds, client)
+						: reset(lastEventId, span, SseFrames.UNKNOWN_ID, videoIds, client));
 			case FROM_WINDOW, TOO_FAR_BEHIND -> Mono.just(register(after, 0, videoIds, client));
 			case FROM_LOG -> {
 				// refused before the stream starts while every replay is running; the
@@ -122,23 +115,6 @@ class EventStreams {
 				yield Mono.just(register(after, 0, videoIds, client));
 			}
 		};
-	}
-
-	/**
-	 * A client came back with an id of the log's epoch that the log never numbered: the
-	 * log went back since it was numbered (or the client made it up). The epoch changes,
-	 * unless another change came first, and this instance's tail moves to it before the
-	 * client joins, so that the client's reset is in the new epoch.
-	 */
-	private Mono<Void> wentBack(EventId lastEventId, NotificationReader.Span span) {
-		return this.epochs.replace(lastEventId.epoch()).doOnNext((epoch) -> {
-			if (epoch.value() != lastEventId.epoch()) {
-				logger.warn(
-						"A client resumed after notification {} of epoch {}, which the log never numbered "
-								+ "(its newest is {}): the log went back, epoch {} replaces it",
-						lastEventId.number(), lastEventId.epoch(), span.newest(), epoch.value());
-			}
-		}).then(Mono.fromRunnable(this.tail::catchUpNow).subscribeOn(Schedulers.boundedElastic())).then();
 	}
 
 	private Flux<byte[]> reset(EventId lastEventId, NotificationReader.Span span, String reason, Set<String> videoIds,

@@ -7,6 +7,8 @@ import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.web.InvalidRequestException;
 import reactor.core.publisher.Mono;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,7 +34,7 @@ class FlowNotificationsController {
 	}
 
 	@GetMapping("/api/flow-notifications")
-	Mono<Page> page(@RequestParam(name = "videoId", required = false) List<String> videoIds,
+	Mono<Page> page(@RequestParam(name = "videoId", required = false) @Nullable List<String> videoIds,
 			@RequestParam(name = "after", defaultValue = "0") long after,
 			@RequestParam(name = "limit", defaultValue = "100") int limit) {
 		if (after < 0) {

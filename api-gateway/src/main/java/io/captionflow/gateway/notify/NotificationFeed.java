@@ -62,9 +62,21 @@ class NotificationFeed implements SmartLifecycle {
 		ScheduledExecutorService thread = Executors
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("notification-feed").daemon().factory());
 		long poll = this.settings.pollInterval().toMillis();
-		thread.scheduleWithFixedDelay(this.tail::catchUp, poll, poll, TimeUnit.MILLISECONDS);
+		// a scheduled task that throws is never run again: nothing may end this poll
+		thread.scheduleWithFixedDelay(this::catchUp, poll, poll, TimeUnit.MILLISECONDS);
 		this.executor = thread;
 		logger.info("Notification hub starts after notification {} of epoch {}", newest, epoch);
+	}
+
+	private void catchUp() {
+		try {
+			this.tail.catchUp();
+		}
+		catch (Throwable ex) {
+			// an Error included (out of memory, a stack overflow): the next poll tries
+			// again
+			logger.error("Catching up with the notification log failed; the next poll tries again", ex);
+		}
 	}
 
 	@Override

@@ -57,9 +57,10 @@ class VideoStatsEvents {
 	}
 
 	@GetMapping(path = "/api/events/video-stats", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	Mono<Void> videoStats(@RequestParam(name = "videoId", required = false) List<String> videoIds,
-			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
-			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam, ServerWebExchange exchange) {
+	Mono<Void> videoStats(@RequestParam(name = "videoId", required = false) @Nullable List<String> videoIds,
+			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventIdHeader,
+			@RequestParam(name = "lastEventId", required = false) @Nullable String lastEventIdParam,
+			ServerWebExchange exchange) {
 		EventId lastEventId = lastEventId((lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParam,
 				(lastEventIdHeader != null) ? "Last-Event-ID" : "lastEventId");
 		ServerHttpResponse response = exchange.getResponse();

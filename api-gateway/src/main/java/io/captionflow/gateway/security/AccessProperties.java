@@ -2,6 +2,8 @@ package io.captionflow.gateway.security;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -24,8 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * origin is refused
  */
 @ConfigurationProperties("captionflow.gateway.security")
-public record AccessProperties(@DefaultValue("none") SecurityMode mode, @DefaultValue Scopes scopes, String rolesClaim,
-		@DefaultValue List<String> allowedHosts, @DefaultValue List<String> allowedOrigins) {
+public record AccessProperties(@DefaultValue("none") SecurityMode mode, @DefaultValue Scopes scopes,
+		@Nullable String rolesClaim, @DefaultValue List<String> allowedHosts,
+		@DefaultValue List<String> allowedOrigins) {
 
 	/**
 	 * The scope or role names that grant each permission. Annotating and administering

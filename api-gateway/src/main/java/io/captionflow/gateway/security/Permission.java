@@ -79,7 +79,7 @@ enum Permission {
 	 * @param path the claim's path, or null
 	 * @return the names, none when the claim is absent or of another shape
 	 */
-	static List<String> roles(Map<String, Object> claims, String path) {
+	static List<String> roles(Map<String, Object> claims, @Nullable String path) {
 		if (path == null || path.isBlank()) {
 			return List.of();
 		}
