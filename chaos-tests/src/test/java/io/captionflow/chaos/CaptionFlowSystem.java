@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.captionflow.events.EventJson;
@@ -44,12 +46,15 @@ final class CaptionFlowSystem implements AutoCloseable {
 			"--captionflow.gateway.admission.writes.burst=1000000",
 			// a lost request is found within seconds, not minutes, so the suite can wait
 			// for it
-			"--captionflow.gateway.sweep.interval=5s", "--captionflow.gateway.sweep.stuck-after=20s",
+			"--captionflow.gateway.sweep.interval=5s", "--captionflow.gateway.sweep.stuck-after=45s",
 			"--captionflow.gateway.sweep.max-attempts=3", "--captionflow.gateway.outbox.max-backoff=2s",
 			"--management.endpoint.health.show-details=always");
 
-	/** How long a caption may take to settle once the system is whole again. */
-	static final Duration SETTLE = Duration.ofSeconds(150);
+	/**
+	 * How long a caption may take to settle once the load stopped: past the sweep's bound
+	 * (three requests, each 45 s without news).
+	 */
+	static final Duration SETTLE = Duration.ofSeconds(180);
 
 	enum Database {
 
@@ -83,6 +88,9 @@ final class CaptionFlowSystem implements AutoCloseable {
 	private final List<LaunchedProcess> workers = new ArrayList<>();
 
 	private final List<String> videoIds = new ArrayList<>();
+
+	/** The gateways that answered their health check since they last started. */
+	private final Set<Gateway> ready = ConcurrentHashMap.newKeySet();
 
 	private final HttpClient http = HttpClient.newBuilder()
 		.connectTimeout(Duration.ofSeconds(5))
@@ -125,6 +133,15 @@ final class CaptionFlowSystem implements AutoCloseable {
 		for (LaunchedProcess worker : this.workers) {
 			awaitWorker(worker, 0);
 		}
+		// the gateways register the videos from their manifests once they are up
+		Gateway first = this.gateways.get(0);
+		for (String video : this.videoIds) {
+			Settings.await("video " + video + " registered", Duration.ofMinutes(3),
+					() -> this.http
+						.send(HttpRequest.newBuilder(first.uri("/api/videos/" + video)).build(),
+								HttpResponse.BodyHandlers.discarding())
+						.statusCode() == 200);
+		}
 	}
 
 	Topology topology() {
@@ -163,9 +180,23 @@ final class CaptionFlowSystem implements AutoCloseable {
 		return this.http;
 	}
 
-	/** The gateways answering health checks now. */
+	/** The gateways that are up and answered their health check since they started. */
 	List<Gateway> liveGateways() {
-		return this.gateways.stream().filter((gateway) -> gateway.process().isAlive()).toList();
+		return this.gateways.stream()
+			.filter((gateway) -> this.ready.contains(gateway) && gateway.process().isAlive())
+			.toList();
+	}
+
+	/** Kills a gateway ({@code kill -9}); it is no longer offered to clients. */
+	void kill(Gateway gateway) throws InterruptedException {
+		this.ready.remove(gateway);
+		gateway.process().kill();
+	}
+
+	/** Stops a gateway ({@code SIGTERM}); it is no longer offered to clients. */
+	void stop(Gateway gateway) throws InterruptedException {
+		this.ready.remove(gateway);
+		gateway.process().stop();
 	}
 
 	void awaitReady(Gateway gateway) {
@@ -179,6 +210,7 @@ final class CaptionFlowSystem implements AutoCloseable {
 						.build(), HttpResponse.BodyHandlers.ofString());
 					return health.statusCode() == 200;
 				});
+		this.ready.add(gateway);
 	}
 
 	/**
@@ -211,7 +243,7 @@ final class CaptionFlowSystem implements AutoCloseable {
 			return this.postgres.count("select count(*) from outbox");
 		}
 		Gateway gateway = this.gateways.get(0);
-		gateway.process().stop();
+		stop(gateway);
 		try (Connection connection = DriverManager.getConnection(
 				"jdbc:h2:file:" + gateway.dataDir().resolve("gateway") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
 				"sa", "");

@@ -43,7 +43,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class ChaosSuite implements AutoCloseable {
 
 	/** Saves go on through the fault and this long before and after it. */
-	private static final Duration LOAD_AROUND_FAULT = Duration.ofSeconds(8);
+	private static final Duration LOAD_AROUND_FAULT = Duration.ofSeconds(6);
 
 	/** How long the clients may take to catch up once the log is quiet. */
 	private static final Duration CATCH_UP = Duration.ofSeconds(60);
@@ -211,19 +211,19 @@ final class ChaosSuite implements AutoCloseable {
 			case ALL_WORKERS_KILL -> killWorkers(this.system.workers(), notes);
 			case GATEWAY_KILL -> {
 				Gateway gateway = this.system.gateways().get(0);
-				gateway.process().kill();
+				this.system.kill(gateway);
 				gateway.process().start();
 				this.system.awaitReady(gateway);
 			}
 			case GATEWAY_RESTART -> {
 				Gateway gateway = this.system.gateways().get(0);
-				gateway.process().stop();
+				this.system.stop(gateway);
 				gateway.process().start();
 				this.system.awaitReady(gateway);
 			}
 			case BROKER_KILL -> {
 				this.system.kafka().node(0).kill();
-				Settings.hold(Duration.ofSeconds(15));
+				Settings.hold(Duration.ofSeconds(10));
 				this.system.kafka().start(0);
 			}
 			case BROKER_STOP -> {
@@ -420,10 +420,10 @@ final class ChaosSuite implements AutoCloseable {
 	private int port(int client) {
 		List<Gateway> gateways = this.system.gateways();
 		Gateway home = gateways.get(client % gateways.size());
-		if (home.process().isAlive()) {
+		List<Gateway> live = this.system.liveGateways();
+		if (live.contains(home)) {
 			return home.port();
 		}
-		List<Gateway> live = this.system.liveGateways();
 		return live.isEmpty() ? -1 : live.get(client % live.size()).port();
 	}
 

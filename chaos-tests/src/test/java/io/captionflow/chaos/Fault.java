@@ -13,7 +13,7 @@ enum Fault {
 
 	GATEWAY_RESTART("a gateway restarted while clients stream"),
 
-	BROKER_KILL("kill -9 of the broker, back after 15 s"),
+	BROKER_KILL("kill -9 of the broker, back after 10 s"),
 
 	BROKER_STOP("the broker stopped for 30 s"),
 
