@@ -44,6 +44,8 @@ final class CaptionFlowSystem implements AutoCloseable {
 			"--captionflow.gateway.admission.streams.max-per-address=5000",
 			"--captionflow.gateway.admission.writes.per-second=1000000",
 			"--captionflow.gateway.admission.writes.burst=1000000",
+			"--captionflow.gateway.admission.webhooks.per-second=1000000",
+			"--captionflow.gateway.admission.webhooks.burst=1000000",
 			// a lost request is found within seconds, not minutes, so the suite can wait
 			// for it
 			"--captionflow.gateway.sweep.interval=5s", "--captionflow.gateway.sweep.stuck-after=45s",

@@ -245,8 +245,13 @@ final class ChaosSuite implements AutoCloseable {
 				SseClient stalled = this.clients.get(0);
 				int connectsBefore = stalled.connects();
 				stalled.stall(true);
-				Settings.hold(Duration.ofSeconds(30));
+				// more notifications than a client's buffer (1,000) holds, while it reads
+				// none
+				long started = System.nanoTime();
+				int posted = this.api.webhooks(this.system.liveGateways().get(0).port(), "chaos-0", 1500);
+				Settings.hold(Duration.ofSeconds(30).minusNanos(System.nanoTime() - started));
 				stalled.stall(false);
+				notes.add(posted + " webhooks posted during the stall");
 				notes.add("the stalled client was " + ((stalled.connects() > connectsBefore) ? "" : "not yet ")
 						+ "cut off");
 			}

@@ -108,6 +108,34 @@ final class GatewayApi {
 		}
 	}
 
+	/**
+	 * Posts job-status webhooks, each a notification, eight at a time.
+	 * @return how many were answered 200
+	 */
+	int webhooks(int port, String videoId, int count) throws InterruptedException {
+		java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+		java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(8);
+		for (int i = 0; i < count; i++) {
+			inFlight.acquire();
+			String body = "{\"videoId\":\"" + videoId + "\",\"flowName\":\"chaos-burst\",\"status\":\""
+					+ ((i % 2 == 0) ? "started" : "complete") + "\"}";
+			this.http
+				.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/webhooks/prefect"))
+					.timeout(Duration.ofSeconds(10))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.build(), HttpResponse.BodyHandlers.discarding())
+				.whenComplete((response, failure) -> {
+					if (response != null && response.statusCode() == 200) {
+						answered.incrementAndGet();
+					}
+					inFlight.release();
+				});
+		}
+		inFlight.acquire(8);
+		return answered.get();
+	}
+
 	private JsonNode get(int port, String path) throws IOException, InterruptedException {
 		HttpResponse<String> answer = this.http
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
