@@ -252,7 +252,10 @@ final class CaptionFlowSystem implements AutoCloseable {
 				Statement statement = connection.createStatement();
 				ResultSet rows = statement.executeQuery("select count(*) from outbox")) {
 			rows.next();
-			return rows.getLong(1);
+			long count = rows.getLong(1);
+			// closes the file at once, before the gateway opens it again
+			statement.execute("shutdown");
+			return count;
 		}
 		finally {
 			gateway.process().start();
