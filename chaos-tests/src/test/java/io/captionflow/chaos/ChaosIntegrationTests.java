@@ -48,7 +48,7 @@ class ChaosIntegrationTests {
 				"PostgreSQL is not installed (infra/bin/system-deps.sh postgresql)");
 		boolean full = Settings.full();
 		int clients = full ? 500 : 100;
-		List<Plan> plans = full ? fullPlans()
+		List<Plan> plans = full ? fullPlans(System.getProperty("chaos.plans", ""))
 				: List.of(new Plan("postgresql", new Topology(Database.POSTGRESQL, 1, 2, 3, false),
 						List.of(Fault.WORKER_KILL, Fault.GATEWAY_KILL, Fault.BROKER_KILL)));
 		List<Row> rows = new ArrayList<>();
@@ -83,7 +83,16 @@ class ChaosIntegrationTests {
 			.isEmpty();
 	}
 
-	private static List<Plan> fullPlans() {
+	/**
+	 * Every plan, or those named in {@code -Dchaos.plans} (comma-separated:
+	 * {@code postgresql}, {@code h2}, {@code postgresql-3-brokers}).
+	 */
+	private static List<Plan> fullPlans(String only) {
+		List<String> names = only.isBlank() ? List.of() : List.of(only.split(","));
+		return allPlans().stream().filter((plan) -> names.isEmpty() || names.contains(plan.name())).toList();
+	}
+
+	private static List<Plan> allPlans() {
 		List<Fault> postgres = List.of(Fault.WORKER_KILL, Fault.ALL_WORKERS_KILL, Fault.GATEWAY_KILL,
 				Fault.GATEWAY_RESTART, Fault.BROKER_STOP, Fault.POSTGRES_STOP, Fault.SSE_CLIENT_STALL,
 				Fault.FLOW_EVENTS_REDELIVERED, Fault.MEDIA_DISK_FULL);
