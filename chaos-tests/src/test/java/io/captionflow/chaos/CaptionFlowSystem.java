@@ -101,6 +101,18 @@ final class CaptionFlowSystem implements AutoCloseable {
 
 	private boolean mounted;
 
+	private final Thread unmount = new Thread(() -> {
+		try {
+			run("umount", "-l", this.media.toString());
+		}
+		catch (IOException ex) {
+			// the JVM is exiting: the next run's Leftovers clears it
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}, "tmpfs-cleanup");
+
 	CaptionFlowSystem(Path folder, Topology topology, int videos) throws Exception {
 		this.topology = topology;
 		this.folder = folder;
@@ -108,6 +120,9 @@ final class CaptionFlowSystem implements AutoCloseable {
 		Files.createDirectories(this.media);
 		if (topology.mediaOnTmpfs()) {
 			this.mounted = mountTmpfs(this.media, "96m");
+			if (this.mounted) {
+				Runtime.getRuntime().addShutdownHook(this.unmount);
+			}
 		}
 		renderVideos(videos);
 		this.kafka = new KafkaCluster(folder.resolve("kafka"), topology.brokers());
@@ -278,6 +293,7 @@ final class CaptionFlowSystem implements AutoCloseable {
 		}
 		if (this.mounted) {
 			quietly(failures, () -> run("umount", "-l", this.media.toString()));
+			quietly(failures, () -> Runtime.getRuntime().removeShutdownHook(this.unmount));
 		}
 		if (!failures.isEmpty()) {
 			Exception first = failures.get(0);

@@ -135,7 +135,7 @@ final class ChaosSuite implements AutoCloseable {
 		try {
 			load.start();
 			Settings.hold(LOAD_AROUND_FAULT);
-			inject(fault, notes);
+			inject(fault, load, notes);
 			Settings.hold(LOAD_AROUND_FAULT);
 		}
 		finally {
@@ -205,13 +205,24 @@ final class ChaosSuite implements AutoCloseable {
 		this.clients.forEach(SseClient::close);
 	}
 
-	private void inject(Fault fault, List<String> notes) throws Exception {
+	private void inject(Fault fault, SaveLoad load, List<String> notes) throws Exception {
 		switch (fault) {
 			case WORKER_KILL -> killWorkers(List.of(this.system.workers().get(0)), notes);
 			case ALL_WORKERS_KILL -> killWorkers(this.system.workers(), notes);
 			case GATEWAY_KILL -> {
 				Gateway gateway = this.system.gateways().get(0);
+				// the instant a save is answered: a commit not yet durable is lost with
+				// the process
+				CaptionState caption = this.catalog.get(0);
+				long revision = -1;
+				for (int attempt = 0; attempt < 10 && revision < 0; attempt++) {
+					revision = this.api.save(gateway.port(), caption);
+				}
 				this.system.kill(gateway);
+				if (revision >= 0) {
+					load.record(new Answered(caption.videoId(), caption.id(), revision, System.nanoTime()));
+					notes.add("killed at once after caption " + caption.id() + " was answered revision " + revision);
+				}
 				gateway.process().start();
 				this.system.awaitReady(gateway);
 			}

@@ -32,6 +32,8 @@ final class PostgresCluster implements AutoCloseable {
 
 	private final int port;
 
+	private final Thread cleanup = new Thread(this::stopImmediately, "postgres-cleanup");
+
 	PostgresCluster(Path folder) throws IOException, InterruptedException {
 		this.folder = folder;
 		this.bin = binaries();
@@ -43,6 +45,8 @@ final class PostgresCluster implements AutoCloseable {
 		Files.writeString(data().resolve("postgresql.auto.conf"), "listen_addresses = '127.0.0.1'\nport = " + this.port
 				+ "\nunix_socket_directories = '" + folder + "'\nmax_connections = 200\nfsync = on\n");
 		start();
+		// pg_ctl's server is no child of this JVM: stop it however the suite ends
+		Runtime.getRuntime().addShutdownHook(this.cleanup);
 		createDatabase();
 	}
 
@@ -90,6 +94,26 @@ final class PostgresCluster implements AutoCloseable {
 	public void close() throws IOException, InterruptedException {
 		if (Files.exists(data().resolve("postmaster.pid"))) {
 			asPostgres(this.bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "immediate", "-w", "stop");
+		}
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.cleanup);
+		}
+		catch (IllegalStateException ex) {
+			// the JVM is shutting down: the hook runs
+		}
+	}
+
+	private void stopImmediately() {
+		try {
+			if (Files.exists(data().resolve("postmaster.pid"))) {
+				asPostgres(this.bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "immediate", "stop");
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// the JVM is exiting: the next run's Leftovers stops it
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

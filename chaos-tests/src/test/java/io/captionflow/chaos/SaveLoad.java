@@ -65,6 +65,11 @@ final class SaveLoad implements AutoCloseable {
 		this.inFlight.release(MAX_IN_FLIGHT);
 	}
 
+	/** Records a save answered 200 that was sent by someone else than this load. */
+	void record(Answered save) {
+		this.answered.add(save);
+	}
+
 	List<Answered> answered() {
 		return List.copyOf(this.answered);
 	}
