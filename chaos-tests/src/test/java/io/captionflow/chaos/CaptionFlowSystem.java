@@ -101,17 +101,7 @@ final class CaptionFlowSystem implements AutoCloseable {
 
 	private boolean mounted;
 
-	private final Thread unmount = new Thread(() -> {
-		try {
-			run("umount", "-l", this.media.toString());
-		}
-		catch (IOException ex) {
-			// the JVM is exiting: the next run's Leftovers clears it
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}, "tmpfs-cleanup");
+	private final Thread unmount = new Thread(this::unmount, "tmpfs-cleanup");
 
 	CaptionFlowSystem(Path folder, Topology topology, int videos) throws Exception {
 		this.topology = topology;
@@ -361,6 +351,18 @@ final class CaptionFlowSystem implements AutoCloseable {
 					clip.width(), clip.height(), clip.crop(), "eng", captions);
 			Files.write(this.media.resolve(id + "/clip" + VideoManifest.SUFFIX), EventJson.write(manifest));
 			this.videoIds.add(id);
+		}
+	}
+
+	private void unmount() {
+		try {
+			run("umount", "-l", this.media.toString());
+		}
+		catch (IOException ex) {
+			// the JVM is exiting: the next run's Leftovers clears it
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
