@@ -25,7 +25,8 @@ build: check-jdk deps
 run: build
 	@infra/bin/run.sh
 
-## test: the whole suite (unit, integration, browser and end-to-end tests, and the OCR accuracy suite)
+## test: the whole suite (unit, integration, browser and end-to-end tests, the OCR accuracy suite,
+# and the short chaos suite: a worker, a gateway and the broker killed under load)
 # the tests also read Simplified Chinese, rendered with a CJK font, and Liberation fonts; the
 # gateway's integration tests run on H2 and again on a local PostgreSQL (Debian's, installed
 # and started when missing); the accuracy suite (profile accuracy) prints its CER table; the
@@ -40,7 +41,7 @@ test: check-jdk
 # chaos-tests/target/chaos/report.txt) and fails on anything lost, duplicated or stuck
 chaos: check-jdk
 	@infra/bin/system-deps.sh postgresql
-	$(MVN) -pl chaos-tests -am verify -Dchaos.mode=full -Dchaos.skip=false -Dtest=ChaosIntegrationTests \
+	$(MVN) -pl chaos-tests -am verify -Dchaos.mode=full -Dtest=ChaosIntegrationTests \
 		-Dsurefire.failIfNoSpecifiedTests=false; status=$$?; \
 		cat chaos-tests/target/chaos/report.txt 2>/dev/null; exit $$status
 

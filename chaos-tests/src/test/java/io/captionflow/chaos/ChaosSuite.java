@@ -169,7 +169,7 @@ final class ChaosSuite implements AutoCloseable {
 		if (stuck > 0) {
 			notes.add(stuck + " saves unsettled " + CaptionFlowSystem.SETTLE.toSeconds() + " s after the load");
 		}
-		notes.add(load.sent() - answered.size() + " of " + load.sent() + " saves not answered 200");
+		notes.add(load.unanswered() + " of " + load.sent() + " saves not answered 200");
 
 		// the log is quiet: the notifications of the settled saves are in it
 		int port = this.system.liveGateways().get(0).port();

@@ -39,6 +39,8 @@ final class SaveLoad implements AutoCloseable {
 
 	private final AtomicInteger failed = new AtomicInteger();
 
+	private final AtomicInteger recorded = new AtomicInteger();
+
 	private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
 	private ScheduledExecutorService pace;
@@ -68,6 +70,7 @@ final class SaveLoad implements AutoCloseable {
 	/** Records a save answered 200 that was sent by someone else than this load. */
 	void record(Answered save) {
 		this.answered.add(save);
+		this.recorded.incrementAndGet();
 	}
 
 	List<Answered> answered() {
@@ -76,6 +79,11 @@ final class SaveLoad implements AutoCloseable {
 
 	int sent() {
 		return this.sent.get();
+	}
+
+	/** Saves this load sent that were not answered 200. */
+	int unanswered() {
+		return this.sent.get() - (this.answered.size() - this.recorded.get());
 	}
 
 	int failed() {
