@@ -3,4 +3,7 @@
  * transactional outbox, results applied from Kafka, and every status change pushed to
  * browsers over SSE.
  */
+@NullMarked
 package io.captionflow.gateway;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package io.captionflow.gateway;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import io.captionflow.events.FlowStarted;
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.testsupport.TestVideos;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -88,6 +90,9 @@ class GatewayIntegrationTests {
 
 	@Autowired
 	ConnectionFactory connections;
+
+	@Autowired
+	MeterRegistry meters;
 
 	Consumer<String, byte[]> requests;
 
@@ -287,6 +292,60 @@ class GatewayIntegrationTests {
 		await().atMost(Duration.ofSeconds(20)).until(() -> "error".equals(captionField(captionId, "captionOcrStatus")));
 		assertThat(captionField(captionId, "captionOcrError"))
 			.isEqualTo("OCR request failed after retries: broker unreachable");
+	}
+
+	@Test
+	void aStartThatCouldNotBeAppliedEndsItsCaptionInErrorWithTheReasonOnce() {
+		long captionId = captionIds().get(0);
+		save(captionId, 5, 44);
+		CaptionOcrRequested request = request(captionId, revisionOf(captionId));
+		String errors = "select count(*) from flow_notifications where caption_id = " + captionId
+				+ " and status = 'error'";
+		long errorsBefore = count(errors);
+		double unreadableBefore = unreadableDeadLetters();
+		long deadLettersBefore = endOffsets(Topics.FLOW_EVENTS.deadLetterName());
+
+		deadLetter(EventJson.write(FlowStarted.of(request, "w", Instant.now())), "the database refused it");
+		await().atMost(Duration.ofSeconds(20)).until(() -> "error".equals(captionField(captionId, "captionOcrStatus")));
+		assertThat(captionField(captionId, "captionOcrError"))
+			.isEqualTo("a flow event could not be applied: the database refused it");
+		// the error notification is numbered, so it streams as any other
+		await().atMost(Duration.ofSeconds(20)).until(() -> count(errors + " and seq is not null") == errorsBefore + 1);
+
+		// redelivered, then records that are no event, then a result of another caption
+		deadLetter(EventJson.write(FlowStarted.of(request, "w", Instant.now())), "the database refused it");
+		deadLetter("{poison".getBytes(StandardCharsets.UTF_8), "unreadable");
+		deadLetter(new byte[] { (byte) 0xff, 0, (byte) 0xfe }, "unreadable");
+		long other = captionIds().get(1);
+		save(other, 55, 94);
+		deadLetter(EventJson.write(FlowCompleted.complete(request(other, revisionOf(other)), "text", 90, 10, null,
+				FlowCompleted.Timings.NONE, "w", Instant.now())), "constraint violated");
+		await().atMost(Duration.ofSeconds(20)).until(() -> "error".equals(captionField(other, "captionOcrStatus")));
+		assertThat(captionField(other, "captionOcrError"))
+			.isEqualTo("a flow event could not be applied: constraint violated");
+		assertThat(count(errors)).as("error notifications after the redelivery").isEqualTo(errorsBefore + 1);
+		assertThat(unreadableDeadLetters() - unreadableBefore).isEqualTo(2);
+		// read, and none dead-lettered again
+		assertThat(endOffsets(Topics.FLOW_EVENTS.deadLetterName())).isEqualTo(deadLettersBefore + 5);
+	}
+
+	@Test
+	void aDeadLetterLeavesACaptionWhoseResultWasAppliedAsItIs() {
+		long captionId = captionIds().get(0);
+		save(captionId, 5, 44);
+		CaptionOcrRequested request = request(captionId, revisionOf(captionId));
+		publish(FlowCompleted.complete(request, "applied", 95, 10, null, FlowCompleted.Timings.NONE, "w",
+				Instant.now()));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "completed".equals(captionField(captionId, "captionOcrStatus")));
+		deadLetter(EventJson.write(FlowStarted.of(request, "w", Instant.now())), "too late");
+		// a dead letter after it, on the same partition, shows that it was handled
+		long other = captionIds().get(1);
+		save(other, 55, 94);
+		deadLetter(EventJson.write(FlowStarted.of(request(other, revisionOf(other)), "w", Instant.now())), "gone");
+		await().atMost(Duration.ofSeconds(20)).until(() -> "error".equals(captionField(other, "captionOcrStatus")));
+		assertThat(captionField(captionId, "captionOcrStatus")).isEqualTo("completed");
+		assertThat(captionField(captionId, "captionOcr")).isEqualTo("applied");
 	}
 
 	@Test
@@ -509,6 +568,27 @@ class GatewayIntegrationTests {
 				.toList();
 			return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
 		}
+	}
+
+	/**
+	 * Publishes a record to the flow events' dead-letter topic with the headers Spring's
+	 * dead-letter publisher writes.
+	 */
+	private void deadLetter(byte[] value, String reason) {
+		ProducerRecord<Object, Object> record = new ProducerRecord<>(Topics.FLOW_EVENTS.deadLetterName(), "v1", value);
+		record.headers()
+			.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, Topics.FLOW_EVENTS.name().getBytes(StandardCharsets.UTF_8))
+			.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(0).array())
+			.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(Long.BYTES).putLong(42).array())
+			.add(KafkaHeaders.DLT_EXCEPTION_FQCN,
+					"org.springframework.kafka.listener.ListenerExecutionFailedException"
+						.getBytes(StandardCharsets.UTF_8))
+			.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, reason.getBytes(StandardCharsets.UTF_8));
+		this.kafka.send(record).join();
+	}
+
+	private double unreadableDeadLetters() {
+		return this.meters.counter("captionflow.flow-events.dead-letters.unreadable").count();
 	}
 
 	private void publish(Object event) {

@@ -404,9 +404,13 @@ class HostileInputIntegrationTests {
 			.map((row) -> row.get(0, Long.class))
 			.one()
 			.block();
+		long epoch = db.sql("select epoch from notification_epoch where id = 1")
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.block();
 		String flow = "after-crafted-" + UUID.randomUUID();
 		try (SseClient client = SseClient.connect(base + "/api/events/video-stats?videoId=" + VIDEO,
-				Map.of("Last-Event-ID", Long.toString(head)))) {
+				Map.of("Last-Event-ID", epoch + "-" + head))) {
 			for (String json : crafted) {
 				// the id a real notification is about to get, and the one after it
 				String value = json.replace("\"__NEXT__\"", Long.toString(head + 1))
@@ -426,6 +430,7 @@ class HostileInputIntegrationTests {
 				SseClient.Frame event = client.nextEvent(Duration.ofSeconds(30));
 				JsonNode data = EventJson.mapper().readTree(event.data());
 				assertThat(event.idValue()).as("ids in order, from the log").isEqualTo(expected++);
+				assertThat(event.epoch()).as("in the log's epoch").isEqualTo(epoch);
 				assertThat(data.get("source").asString()).as("no crafted record reaches a browser")
 					.isNotEqualTo("crafted");
 				if (flow.equals(data.get("flowName").asString())) {

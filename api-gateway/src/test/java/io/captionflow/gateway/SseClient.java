@@ -231,11 +231,24 @@ public final class SseClient implements AutoCloseable {
 	public record Frame(String id, String event, String data, List<String> comments, String retry) {
 
 		/**
-		 * The id as a number.
-		 * @return the id
+		 * The notification's number: the part of the id ({@code <epoch>-<number>}) after
+		 * the dash.
+		 * @return the number
 		 */
 		public long idValue() {
-			return Long.parseLong(this.id);
+			return Long.parseLong(this.id.substring(this.id.indexOf('-') + 1));
+		}
+
+		/**
+		 * The epoch: the part of the id before the dash.
+		 * @return the epoch
+		 */
+		public long epoch() {
+			int dash = this.id.indexOf('-');
+			if (dash <= 0) {
+				throw new AssertionError("no epoch in the event id " + this.id);
+			}
+			return Long.parseLong(this.id.substring(0, dash));
 		}
 
 	}

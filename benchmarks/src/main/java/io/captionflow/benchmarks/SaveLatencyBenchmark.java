@@ -26,6 +26,7 @@ import io.captionflow.events.Topics;
 import io.captionflow.events.VideoManifest;
 import io.captionflow.testsupport.TestVideos;
 import io.captionflow.gateway.GatewayApplication;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -143,7 +144,7 @@ public final class SaveLatencyBenchmark {
 		System.exit(0);
 	}
 
-	private static String option(String[] args, String name) {
+	private static @Nullable String option(String[] args, String name) {
 		for (int i = 0; i + 1 < args.length; i++) {
 			if (name.equals(args[i])) {
 				return args[i + 1];

@@ -383,8 +383,9 @@ public final class SseBroadcastBenchmark {
 
 		/**
 		 * Reads every connection on one thread, without HTTP or reactive layers: an event
-		 * is found by its {@code id:} line in the bytes, so the clients cost the machine
-		 * as little as possible beside the gateway.
+		 * is found by its {@code id:} line in the bytes (its number after the epoch and
+		 * the dash), so the clients cost the machine as little as possible beside the
+		 * gateway.
 		 */
 		private void read() {
 			ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
@@ -412,8 +413,13 @@ public final class SseBroadcastBenchmark {
 						for (int k = 0; k + 3 < read; k++) {
 							if (buffer.get(k) == '\n' && buffer.get(k + 1) == 'i' && buffer.get(k + 2) == 'd'
 									&& buffer.get(k + 3) == ':') {
+								// the id is <epoch>-<number>: the round is the number
+								int d = k + 4;
+								while (d < read && buffer.get(d) != '-' && buffer.get(d) != '\n') {
+									d++;
+								}
 								long id = 0;
-								for (int d = k + 4; d < read && buffer.get(d) >= '0' && buffer.get(d) <= '9'; d++) {
+								for (d++; d < read && buffer.get(d) >= '0' && buffer.get(d) <= '9'; d++) {
 									id = id * 10 + (buffer.get(d) - '0');
 								}
 								arrived((int) id, now);

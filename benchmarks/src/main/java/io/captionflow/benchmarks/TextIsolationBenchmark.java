@@ -13,6 +13,7 @@ import io.captionflow.worker.frames.FrameRangeDecoder;
 import io.captionflow.worker.image.GrayImage;
 import io.captionflow.worker.median.MedianFrame;
 import io.captionflow.worker.textimage.TextIsolation;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,7 +67,7 @@ public class TextIsolationBenchmark {
 	}
 
 	@Benchmark
-	public TextIsolation.Text isolate() {
+	public TextIsolation.@Nullable Text isolate() {
 		return TextIsolation.isolate(this.crops, this.median);
 	}
 

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
 
@@ -33,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -215,17 +217,19 @@ public final class WorkerLatencyBenchmark {
 				}
 				else if (event instanceof FlowCompleted completed && waiting.containsKey(completed.captionId())) {
 					Pending request = waiting.remove(completed.captionId());
-					Instant consumed = started.get(completed.captionId());
+					// a caption's start comes before its completion, on the same
+					// partition
+					Instant consumed = Objects.requireNonNull(started.get(completed.captionId()));
 					long consumeToPublished = record.timestamp() - consumed.toEpochMilli();
 					samples.add(new Sample(consumeToPublished, (received - request.sent()) / 1_000_000,
-							completed.timings(), expected(request.request()).equals(completed.text())));
+							completed.timings(), Objects.equals(expected(request.request()), completed.text())));
 				}
 			}
 		}
 		return samples;
 	}
 
-	private String expected(CaptionOcrRequested request) {
+	private @Nullable String expected(CaptionOcrRequested request) {
 		return this.video.captions()
 			.stream()
 			.filter((caption) -> caption.startFrameIndex() <= request.startFrameIndex()

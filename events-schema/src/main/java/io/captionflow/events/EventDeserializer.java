@@ -1,6 +1,7 @@
 package io.captionflow.events;
 
 import org.apache.kafka.common.serialization.Deserializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Kafka deserializer reading the events of any CaptionFlow topic, or of its dead-letter
@@ -11,7 +12,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 public class EventDeserializer implements Deserializer<Object> {
 
 	@Override
-	public Object deserialize(String topic, byte[] data) {
+	public @Nullable Object deserialize(String topic, byte @Nullable [] data) {
 		return (data != null) ? EventJson.read(data, Topics.forName(topic).valueType()) : null;
 	}
 

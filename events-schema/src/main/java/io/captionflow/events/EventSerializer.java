@@ -1,6 +1,7 @@
 package io.captionflow.events;
 
 import org.apache.kafka.common.serialization.Serializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Kafka serializer writing events with {@link EventJson}. Bytes pass through unchanged:
@@ -10,7 +11,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public class EventSerializer implements Serializer<Object> {
 
 	@Override
-	public byte[] serialize(String topic, Object data) {
+	public byte @Nullable [] serialize(String topic, @Nullable Object data) {
 		if (data == null) {
 			return null;
 		}

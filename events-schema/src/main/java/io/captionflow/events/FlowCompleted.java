@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A worker finished an OCR request, with its text or the reason it failed.
  *
@@ -26,8 +28,9 @@ import java.util.UUID;
  * @param occurredAt when it finished
  */
 public record FlowCompleted(int schemaVersion, UUID eventId, UUID requestId, String videoId, long captionId,
-		long revision, Status status, String text, Double confidence, String error, int framesUsed, String medianImage,
-		Timings timings, String workerId, Instant occurredAt) implements FlowEvent {
+		long revision, Status status, @Nullable String text, @Nullable Double confidence, @Nullable String error,
+		int framesUsed, @Nullable String medianImage, Timings timings, String workerId,
+		Instant occurredAt) implements FlowEvent {
 
 	/** The schema version this code writes. */
 	public static final int SCHEMA_VERSION = 1;

@@ -20,6 +20,9 @@ public final class Topics {
 	/** The name of {@link #FLOW_EVENTS}. */
 	public static final String FLOW_EVENTS_NAME = "flow-events";
 
+	/** The name of the dead-letter topic of {@link #FLOW_EVENTS}. */
+	public static final String FLOW_EVENTS_DEAD_LETTER_NAME = FLOW_EVENTS_NAME + Topic.DEAD_LETTER_SUFFIX;
+
 	/** The name of {@link #VIDEO_NOTIFICATIONS}. */
 	public static final String VIDEO_NOTIFICATIONS_NAME = "video-notifications";
 

@@ -1,5 +1,7 @@
 package io.captionflow.events;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A record could not be read as the event its topic carries: malformed JSON, a missing
  * field, or a schema version this code does not know. Retrying will not help.
@@ -11,7 +13,7 @@ public class UnreadableEventException extends RuntimeException {
 	 * @param message what was wrong
 	 * @param cause the parser's error, if any
 	 */
-	public UnreadableEventException(String message, Throwable cause) {
+	public UnreadableEventException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

@@ -3,6 +3,8 @@ package io.captionflow.events;
 import java.util.List;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A video file described for import: written beside the video as
  * {@code <name>.video.json} by whatever produced it (the demo generator, an ingest job)
@@ -42,7 +44,7 @@ public record VideoManifest(String id, String title, String media, double fps, i
 	 * @param text the text shown, when the producer knows it (a generated video does);
 	 * not imported as the caption's text, which OCR and annotators provide
 	 */
-	public record PredictedCaption(int startFrameIndex, int endFrameIndex, String text) {
+	public record PredictedCaption(int startFrameIndex, int endFrameIndex, @Nullable String text) {
 	}
 
 }

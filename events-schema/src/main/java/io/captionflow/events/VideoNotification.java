@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of the notification log: a status change of a video's flow, from the OCR
@@ -21,7 +22,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param source who reported it, such as {@code ocr-worker} or {@code webhook:prefect}
  */
 public record VideoNotification(int schemaVersion, long id, String videoId, String flowName, Status status,
-		String error, Long captionId, Instant timestamp, String source) implements VersionedEvent {
+		@Nullable String error, @Nullable Long captionId, Instant timestamp, String source) implements VersionedEvent {
 
 	/** The schema version this code writes. */
 	public static final int SCHEMA_VERSION = 1;

@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How much work one video or one OCR request may cause, checked before anything is
  * allocated: by the gateway when a video is registered, patched or imported and when a
@@ -151,7 +153,7 @@ public record WorkLimits(int maxWidth, int maxHeight, Duration maxDuration, doub
 	 * @param language such as {@code eng}, {@code chi_sim} or {@code eng+deu}
 	 * @return the limit broken, if any
 	 */
-	public Optional<Violation> checkLanguage(String language) {
+	public Optional<Violation> checkLanguage(@Nullable String language) {
 		if (language == null || language.isEmpty() || language.length() > 64) {
 			return violation("language",
 					"must be 1 to 64 characters of Tesseract language codes such as eng, " + "chi_sim or eng+deu");

@@ -8,6 +8,7 @@ import java.util.List;
 import io.captionflow.events.WorkLimits;
 import io.captionflow.worker.frames.FrameRangeDecoder;
 import io.captionflow.worker.median.MedianFrame;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -43,12 +44,12 @@ import org.springframework.util.unit.DataSize;
  * @param ocr the OCR child processes
  */
 @ConfigurationProperties("captionflow.worker")
-public record WorkerProperties(@DefaultValue("./data/media") Path mediaRoot, Integer maxFrames, String workerId,
-		String tessdata, @DefaultValue("1s") Duration retryBackoff, @DefaultValue("3") int retryAttempts,
-		@DefaultValue("6") int partitions, @DefaultValue("250ms") Duration progressInterval,
-		@DefaultValue("2m") Duration decodeTimeout, @DefaultValue("0") int decoderThreads,
-		@DefaultValue("30s") Duration shutdownTimeout, @DefaultValue Limits limits, @DefaultValue Decode decode,
-		@DefaultValue Ocr ocr) {
+public record WorkerProperties(@DefaultValue("./data/media") Path mediaRoot, @Nullable Integer maxFrames,
+		String workerId, @Nullable String tessdata, @DefaultValue("1s") Duration retryBackoff,
+		@DefaultValue("3") int retryAttempts, @DefaultValue("6") int partitions,
+		@DefaultValue("250ms") Duration progressInterval, @DefaultValue("2m") Duration decodeTimeout,
+		@DefaultValue("0") int decoderThreads, @DefaultValue("30s") Duration shutdownTimeout,
+		@DefaultValue Limits limits, @DefaultValue Decode decode, @DefaultValue Ocr ocr) {
 
 	public WorkerProperties {
 		if (workerId == null || workerId.isBlank()) {
@@ -93,8 +94,9 @@ public record WorkerProperties(@DefaultValue("./data/media") Path mediaRoot, Int
 	 * @return the heap
 	 */
 	public int decoderHeapMegabytes() {
-		if (this.decode.maxHeap() != null) {
-			return Math.toIntExact(Math.max(16, this.decode.maxHeap().toMegabytes()));
+		DataSize maxHeap = this.decode.maxHeap();
+		if (maxHeap != null) {
+			return Math.toIntExact(Math.max(16, maxHeap.toMegabytes()));
 		}
 		return Math.toIntExact(this.limits.maxDecodedBytes().toMegabytes() + 64);
 	}
@@ -164,8 +166,9 @@ public record WorkerProperties(@DefaultValue("./data/media") Path mediaRoot, Int
 	 * @param containers the FFmpeg demuxers accepted; any other file is refused before it
 	 * is parsed
 	 */
-	public record Decode(@DefaultValue("1") int processes, @DefaultValue("30s") Duration startTimeout, DataSize maxHeap,
-			@DefaultValue("5MB") DataSize probeSize, @DefaultValue("5s") Duration analyzeDuration, @DefaultValue( {
+	public record Decode(@DefaultValue("1") int processes, @DefaultValue("30s") Duration startTimeout,
+			@Nullable DataSize maxHeap, @DefaultValue("5MB") DataSize probeSize,
+			@DefaultValue("5s") Duration analyzeDuration, @DefaultValue( {
 					"mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "mpegts",
 					"flv" }) List<String> containers){
 	}

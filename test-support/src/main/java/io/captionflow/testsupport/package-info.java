@@ -4,4 +4,7 @@
  * and videos whose frames carry their own index, to check that a decoder or a page lands
  * on exactly the frame it was asked for.
  */
+@NullMarked
 package io.captionflow.testsupport;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The address limits are counted by: an IPv4 address whole, an IPv6 address by its /64
  * prefix, since one host (or one home or office network) usually holds a whole /64 and
@@ -20,7 +22,7 @@ final class ClientAddress {
 	 * @param remote the client's address as the server sees it, or null when unknown
 	 * @return the key
 	 */
-	static String of(InetSocketAddress remote) {
+	static String of(@Nullable InetSocketAddress remote) {
 		if (remote == null) {
 			return "unknown";
 		}

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Closes a connection that has not sent a whole request line and headers within the
@@ -36,9 +37,9 @@ final class HeaderReadTimeout extends ChannelDuplexHandler {
 	/** Responses whose last part was written. */
 	private long responses;
 
-	private ScheduledFuture<?> timer;
+	private @Nullable ScheduledFuture<?> timer;
 
-	private ChannelHandlerContext context;
+	private @Nullable ChannelHandlerContext context;
 
 	HeaderReadTimeout(Duration timeout, Runnable onTimeout) {
 		this.timeoutNanos = timeout.toNanos();

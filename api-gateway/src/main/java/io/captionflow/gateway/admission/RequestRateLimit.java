@@ -7,6 +7,7 @@ import io.captionflow.gateway.web.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -62,7 +63,7 @@ class RequestRateLimit implements WebFilter {
 			.write(exchange);
 	}
 
-	private Kind kind(ServerHttpRequest request) {
+	private @Nullable Kind kind(ServerHttpRequest request) {
 		String path = RequestPaths.decoded(request);
 		if (path.startsWith("/api/webhooks/")) {
 			return this.webhooks;

@@ -4,6 +4,9 @@
  * so that one client can never hold up another.
  */
 @ApplicationModule(allowedDependencies = { "web" })
+@NullMarked
 package io.captionflow.gateway.admission;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

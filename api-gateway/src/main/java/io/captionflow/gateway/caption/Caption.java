@@ -2,6 +2,8 @@ package io.captionflow.gateway.caption;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A caption as the API shows it.
  *
@@ -28,9 +30,10 @@ import java.time.Instant;
  * @param updatedAt last change
  */
 record Caption(long id, String videoId, int startFrameIndex, int endFrameIndex, ExtentsState extentsState,
-		boolean extentsPending, String text, boolean textPending, String notes, String captionOcr,
-		Double captionOcrConfidence, OcrStatus captionOcrStatus, String captionOcrError, Integer captionOcrProgress,
-		Instant captionOcrProcessedAt, boolean imageNeedsRegen, long revision, Instant createdAt, Instant updatedAt) {
+		boolean extentsPending, @Nullable String text, boolean textPending, @Nullable String notes,
+		@Nullable String captionOcr, @Nullable Double captionOcrConfidence, OcrStatus captionOcrStatus,
+		@Nullable String captionOcrError, @Nullable Integer captionOcrProgress, @Nullable Instant captionOcrProcessedAt,
+		boolean imageNeedsRegen, long revision, Instant createdAt, Instant updatedAt) {
 
 	CaptionKey key() {
 		return new CaptionKey(this.videoId, this.id);

@@ -13,6 +13,7 @@ import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.notify.NotificationLog;
 import io.captionflow.gateway.video.Video;
 import io.captionflow.gateway.video.Videos;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -192,7 +193,7 @@ class CaptionEdits {
 	 * @param modified neighbours trimmed (or the left part of a split), queued again
 	 * @param created the right parts of split neighbours, queued
 	 */
-	record SaveResult(Caption caption, List<Long> deleted, List<Caption> modified, List<Caption> created) {
+	record SaveResult(@Nullable Caption caption, List<Long> deleted, List<Caption> modified, List<Caption> created) {
 
 		static final SaveResult NOTHING = new SaveResult(null, List.of(), List.of(), List.of());
 

@@ -7,6 +7,7 @@ import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.gateway.web.PlainText;
 import io.captionflow.gateway.video.Videos;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -91,19 +92,18 @@ public class CaptionOcrResults {
 	 * @return whether the caption changed
 	 */
 	public Mono<Boolean> completed(FlowCompleted event, Instant at) {
-		if (event.medianImage() == null) {
+		String image = event.medianImage();
+		if (image == null) {
 			return complete(event, null, at);
 		}
 		// no video, no caption of it to change
 		return this.videos.find(event.videoId())
 			.flatMap((video) -> complete(event,
-					event.medianImage().equals(medianImage(video.media(), event.captionId())) ? event.medianImage()
-							: null,
-					at))
+					image.equals(medianImage(video.media(), event.captionId())) ? image : null, at))
 			.defaultIfEmpty(false);
 	}
 
-	private Mono<Boolean> complete(FlowCompleted event, String image, Instant at) {
+	private Mono<Boolean> complete(FlowCompleted event, @Nullable String image, Instant at) {
 		boolean complete = event.status() == FlowCompleted.Status.COMPLETE;
 		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
 				update captions set caption_ocr_status = :status, caption_ocr = :text,
@@ -116,14 +116,45 @@ public class CaptionOcrResults {
 			.bind("id", event.captionId())
 			.bind("revision", event.revision());
 		// a worker's text and reason fit their columns whatever it sent
-		update = CaptionStore.bindNullable(update, "text", complete ? PlainText.bounded(event.text(), MAX_TEXT) : null,
-				String.class);
+		update = CaptionStore.bindNullable(update, "text",
+				complete ? PlainText.boundedOrNull(event.text(), MAX_TEXT) : null, String.class);
 		update = CaptionStore.bindNullable(update, "confidence", complete ? confidence(event.confidence()) : null,
 				Double.class);
 		update = CaptionStore.bindNullable(update, "error",
-				complete ? null : PlainText.bounded(event.error(), MAX_ERROR), String.class);
+				complete ? null : PlainText.boundedOrNull(event.error(), MAX_ERROR), String.class);
 		update = CaptionStore.bindNullable(update, "image", image, String.class);
 		return update.fetch().rowsUpdated().map((count) -> count > 0);
+	}
+
+	/**
+	 * Ends a caption's OCR in {@code error} with a reason, if the caption is at the given
+	 * revision and its OCR still in flight ({@code queued} or {@code processing}): a
+	 * result applied meanwhile, or a newer save, is left as it is.
+	 * @param videoId the video
+	 * @param captionId the caption
+	 * @param revision the revision the failed work was for
+	 * @param reason why the OCR ended
+	 * @param at when applied
+	 * @return whether the caption changed
+	 */
+	public Mono<Boolean> failedInFlight(String videoId, long captionId, long revision, String reason, Instant at) {
+		return this.db.sql("""
+				update captions set caption_ocr_status = :error, caption_ocr = null, caption_ocr_confidence = null,
+				  caption_ocr_error = :reason, caption_ocr_processed_at = :at, caption_ocr_image = null,
+				  caption_ocr_progress = null, image_needs_regen = false, updated_at = :at
+				where video_id = :videoId and id = :id and revision = :revision
+				  and caption_ocr_status in (:queued, :processing)""")
+			.bind("error", OcrStatus.ERROR.wireName())
+			.bind("reason", PlainText.bounded(reason, MAX_ERROR))
+			.bind("queued", OcrStatus.QUEUED.wireName())
+			.bind("processing", OcrStatus.PROCESSING.wireName())
+			.bind("at", CaptionStore.utc(at))
+			.bind("videoId", videoId)
+			.bind("id", captionId)
+			.bind("revision", revision)
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0);
 	}
 
 	/** Where the worker writes a caption's median image: beside its video's media. */
@@ -131,7 +162,7 @@ public class CaptionOcrResults {
 		return media + ".captionflow/caption-" + captionId + ".png";
 	}
 
-	private static Double confidence(Double confidence) {
+	private static @Nullable Double confidence(@Nullable Double confidence) {
 		return (confidence == null || confidence.isNaN()) ? null : Math.clamp(confidence, 0.0, 100.0);
 	}
 

@@ -66,7 +66,8 @@ class CaptionStats {
 				byState.getOrDefault(ExtentsState.GAP.wireName(), 0L),
 				byState.getOrDefault(ExtentsState.ISSUE.wireName(), 0L), pendingReview,
 				Math.min(coveredFrames, video.frameCount()), video.frameCount(), progress, ocr,
-				ocr.get(OcrStatus.QUEUED.wireName()) + ocr.get(OcrStatus.PROCESSING.wireName()) > 0);
+				byStatus.getOrDefault(OcrStatus.QUEUED.wireName(), 0L)
+						+ byStatus.getOrDefault(OcrStatus.PROCESSING.wireName(), 0L) > 0);
 	}
 
 	private static long number(Readable row, String column) {

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -104,7 +106,7 @@ class CaptionStore {
 	 * any, pending.
 	 * @return the new caption's id
 	 */
-	Mono<Long> insert(String videoId, FrameRange range, ExtentsState state, String text, Instant at) {
+	Mono<Long> insert(String videoId, FrameRange range, ExtentsState state, @Nullable String text, Instant at) {
 		DatabaseClient.GenericExecuteSpec insert = this.db.sql("""
 				insert into captions (video_id, start_frame_index, end_frame_index, extents_state, extents_pending,
 				  text, text_pending, caption_ocr_status, created_at, updated_at)
@@ -164,7 +166,8 @@ class CaptionStore {
 			.bind("at", utc(at))
 			.bind("videoId", key.videoId())
 			.bind("id", key.captionId());
-		String state = (change.state() != null) ? change.state().wireName() : null;
+		ExtentsState kept = change.state();
+		String state = (kept != null) ? kept.wireName() : null;
 		return bindNullable(update, "state", state, String.class).fetch().rowsUpdated().then(find(key));
 	}
 
@@ -210,7 +213,7 @@ class CaptionStore {
 	 * @param limit the most captions on the page
 	 * @return the page
 	 */
-	Flux<StuckCaption> findStuck(Instant before, StuckCaption after, int limit) {
+	Flux<StuckCaption> findStuck(Instant before, @Nullable StuckCaption after, int limit) {
 		String page = (after != null)
 				? " and (c.updated_at > :afterAt or (c.updated_at = :afterAt and c.id > :afterId))" : "";
 		DatabaseClient.GenericExecuteSpec select = this.db.sql("""
@@ -278,7 +281,7 @@ class CaptionStore {
 	}
 
 	static <T> DatabaseClient.GenericExecuteSpec bindNullable(DatabaseClient.GenericExecuteSpec spec, String name,
-			T value, Class<T> type) {
+			@Nullable T value, Class<T> type) {
 		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, type);
 	}
 
@@ -286,9 +289,14 @@ class CaptionStore {
 		return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
 	}
 
-	private static Instant instant(Readable row, String column) {
+	private static @Nullable Instant instant(Readable row, String column) {
 		OffsetDateTime value = row.get(column, OffsetDateTime.class);
 		return (value != null) ? value.toInstant() : null;
+	}
+
+	/** A column the schema declares not null. */
+	private static <T> T required(@Nullable T value, String column) {
+		return Objects.requireNonNull(value, () -> column + " is null");
 	}
 
 	private static Caption caption(Readable row) {
@@ -302,7 +310,7 @@ class CaptionStore {
 				row.get("caption_ocr_error", String.class), row.get("caption_ocr_progress", Integer.class),
 				instant(row, "caption_ocr_processed_at"),
 				Boolean.TRUE.equals(row.get("image_needs_regen", Boolean.class)), row.get("revision", Long.class),
-				instant(row, "created_at"), instant(row, "updated_at"));
+				required(instant(row, "created_at"), "created_at"), required(instant(row, "updated_at"), "updated_at"));
 	}
 
 	/**

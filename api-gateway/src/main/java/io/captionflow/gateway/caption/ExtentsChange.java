@@ -1,5 +1,7 @@
 package io.captionflow.gateway.caption;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * New extents of a caption.
  *
@@ -7,7 +9,7 @@ package io.captionflow.gateway.caption;
  * @param state the annotator's judgement, or null to keep the caption's
  * @param pending whether the extents await review
  */
-record ExtentsChange(FrameRange range, ExtentsState state, boolean pending) {
+record ExtentsChange(FrameRange range, @Nullable ExtentsState state, boolean pending) {
 
 	/**
 	 * Extents an annotator saved: theirs, so not pending review.

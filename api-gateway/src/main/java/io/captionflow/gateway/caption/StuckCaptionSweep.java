@@ -6,6 +6,7 @@ import java.time.Instant;
 
 import io.captionflow.gateway.outbox.Outbox;
 import io.captionflow.gateway.video.Videos;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -53,7 +54,7 @@ class StuckCaptionSweep implements SmartLifecycle {
 
 	private final SweepProperties settings;
 
-	private volatile Disposable schedule;
+	private volatile @Nullable Disposable schedule;
 
 	StuckCaptionSweep(CaptionStore captions, Videos videos, Outbox outbox, OcrQueue ocr,
 			TransactionalOperator transaction, Clock clock, SweepProperties properties) {
@@ -85,7 +86,7 @@ class StuckCaptionSweep implements SmartLifecycle {
 	 * does not wait in the outbox. One whose request waits there (the broker is down) is
 	 * not lost, only late, and is left alone; the pages go on past such captions.
 	 */
-	private Flux<CaptionStore.StuckCaption> stuck(Instant before, CaptionStore.StuckCaption after, int page) {
+	private Flux<CaptionStore.StuckCaption> stuck(Instant before, CaptionStore.@Nullable StuckCaption after, int page) {
 		return this.captions.findStuck(before, after, BATCH).collectList().flatMapMany((candidates) -> {
 			if (candidates.isEmpty()) {
 				return Flux.empty();

@@ -4,6 +4,9 @@
  * their stats, and applying OCR results ({@link CaptionOcrResults}, the module's API).
  */
 @ApplicationModule(allowedDependencies = { "video", "notify", "outbox", "web" })
+@NullMarked
 package io.captionflow.gateway.caption;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

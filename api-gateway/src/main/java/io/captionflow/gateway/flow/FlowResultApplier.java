@@ -1,9 +1,11 @@
 package io.captionflow.gateway.flow;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 
 import io.captionflow.events.FlowCompleted;
 import io.captionflow.events.FlowEvent;
@@ -13,6 +15,7 @@ import io.captionflow.events.UnreadableEventException;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.caption.CaptionOcrResults;
 import io.captionflow.gateway.notify.NotificationLog;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -76,6 +79,30 @@ class FlowResultApplier {
 	}
 
 	/**
+	 * Ends in {@code error} the caption of a flow event that could not be applied (one
+	 * from the dead-letter topic), in one transaction with the notification: once,
+	 * however often the dead letter is delivered, and only if the caption is still at the
+	 * event's revision with its OCR in flight, so that neither a result applied meanwhile
+	 * nor a newer save is overwritten.
+	 * @param event the event that could not be applied
+	 * @param reason why the caption ends in error
+	 * @return completion
+	 */
+	Mono<Void> endInError(FlowEvent event, String reason) {
+		if (!wellFormedVideoId(event.videoId())) {
+			return Mono.error(new UnreadableEventException(event.getClass().getSimpleName() + " " + event.eventId()
+					+ " names no valid video id (1 to 64 printable characters)", null));
+		}
+		Instant now = this.clock.instant();
+		// an id of its own, not the event's: should the same event come again and apply,
+		// its result still replaces this error
+		UUID id = UUID.nameUUIDFromBytes(("flow-dead-letter:" + event.eventId()).getBytes(StandardCharsets.UTF_8));
+		return once(id, now,
+				this.results.failedInFlight(event.videoId(), event.captionId(), event.revision(), reason, now)
+					.flatMap((changed) -> notifyIf(changed, event, VideoNotification.Status.ERROR, reason)));
+	}
+
+	/**
 	 * Whether a video id from an event can be one: a registered id is 1 to 64 letters,
 	 * digits, '_', '.' or '-'.
 	 * @param videoId the id
@@ -91,27 +118,32 @@ class FlowResultApplier {
 	 * recorded.
 	 */
 	private Mono<Void> once(FlowEvent event, Instant now, Mono<Void> change) {
-		return this.transaction.transactional(markProcessed(event, now).flatMap((fresh) -> {
+		return once(event.eventId(), now, change);
+	}
+
+	private Mono<Void> once(UUID eventId, Instant now, Mono<Void> change) {
+		return this.transaction.transactional(markProcessed(eventId, now).flatMap((fresh) -> {
 			if (!fresh) {
-				logger.debug("Flow event {} was already applied", event.eventId());
+				logger.debug("Flow event {} was already applied", eventId);
 				return Mono.empty();
 			}
 			return change;
 		}));
 	}
 
-	private Mono<Boolean> markProcessed(FlowEvent event, Instant now) {
+	private Mono<Boolean> markProcessed(UUID eventId, Instant now) {
 		return this.db.sql("""
 				insert into processed_events (event_id, processed_at)
 				select :eventId, :at where not exists (select 1 from processed_events where event_id = :eventId)""")
-			.bind("eventId", event.eventId().toString())
+			.bind("eventId", eventId.toString())
 			.bind("at", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
 			.fetch()
 			.rowsUpdated()
 			.map((count) -> count > 0);
 	}
 
-	private Mono<Void> notifyIf(boolean changed, FlowEvent event, VideoNotification.Status status, String error) {
+	private Mono<Void> notifyIf(boolean changed, FlowEvent event, VideoNotification.Status status,
+			@Nullable String error) {
 		if (!changed) {
 			logger.info("{} for caption {} revision {} is stale or out of order; recorded, not applied",
 					event.getClass().getSimpleName(), event.captionId(), event.revision());

@@ -3,6 +3,9 @@
  * notification, in one transaction.
  */
 @ApplicationModule(allowedDependencies = { "caption", "notify", "messaging", "web" })
+@NullMarked
 package io.captionflow.gateway.flow;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

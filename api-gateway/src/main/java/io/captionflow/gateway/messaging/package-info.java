@@ -3,6 +3,9 @@
  * by which a failed record is retried, dead-lettered or logged, never dropped in silence.
  */
 @ApplicationModule(allowedDependencies = { "web" })
+@NullMarked
 package io.captionflow.gateway.messaging;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

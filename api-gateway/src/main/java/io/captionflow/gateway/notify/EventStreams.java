@@ -1,5 +1,6 @@
 package io.captionflow.gateway.notify;
 
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,17 +9,24 @@ import io.captionflow.gateway.admission.AdmissionProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.stereotype.Component;
 
 /**
  * Opens a client's event stream: what it missed after its last event id, then the live
  * notifications of the {@link NotificationHub}, or the {@code reset} event when it cannot
- * be given what it missed. The {@link NotificationTail} decides which, and keeps the seam
- * between the two; what the tail's window no longer holds is read from the log.
+ * be given what it missed: its id is of another epoch of the log (or a bare number from
+ * before epochs), too old, too far behind, or one the log never numbered, which shows the
+ * log went back and changes its epoch. The {@link NotificationTail} decides which, and
+ * keeps the seam between the two; what the tail's window no longer holds is read from the
+ * log.
  * <p>
  * Replays from the log are bounded: at most {@code admission.replays.max-concurrent} run
  * at once (a client that would need one more is refused before its stream starts), and a
@@ -28,11 +36,15 @@ import org.springframework.stereotype.Component;
 @Component
 class EventStreams {
 
+	private static final Logger logger = LoggerFactory.getLogger(EventStreams.class);
+
 	private final NotificationTail tail;
 
 	private final NotificationHub hub;
 
 	private final NotificationReader reader;
+
+	private final NotificationEpochs epochs;
 
 	private final NotifyProperties.Notifications settings;
 
@@ -45,11 +57,12 @@ class EventStreams {
 
 	private final Counter replaysReset;
 
-	EventStreams(NotificationFeed feed, NotificationHub hub, NotificationReader reader, NotifyProperties properties,
-			AdmissionProperties admission, MeterRegistry meters) {
+	EventStreams(NotificationFeed feed, NotificationHub hub, NotificationReader reader, NotificationEpochs epochs,
+			NotifyProperties properties, AdmissionProperties admission, MeterRegistry meters) {
 		this.tail = feed.tail();
 		this.hub = hub;
 		this.reader = reader;
+		this.epochs = epochs;
 		this.settings = properties.notifications();
 		this.replays = admission.replays();
 		this.replayPermits = new Semaphore(Math.max(0, this.replays.maxConcurrent()));
@@ -78,20 +91,26 @@ class EventStreams {
 	 * when the client would be replayed from the log and the most replays allowed are
 	 * running
 	 */
-	Mono<Flux<byte[]>> open(Long lastEventId, Set<String> videoIds, NotificationHub.Client client) {
+	Mono<Flux<byte[]>> open(@Nullable EventId lastEventId, Set<String> videoIds, NotificationHub.Client client) {
 		if (this.hub.closing()) {
 			return Mono.just(Flux.empty());
 		}
 		if (lastEventId == null) {
 			return Mono.just(register(-1, 0, videoIds, client));
 		}
+		long after = lastEventId.number();
 		return switch (this.tail.resume(lastEventId)) {
+			// of another lineage of the log, or from before epochs: its numbers may have
+			// been given to other notifications since
+			case OTHER_EPOCH ->
+				this.reader.span().map((span) -> reset(lastEventId, span, SseFrames.OTHER_EPOCH, videoIds, client));
 			// ahead of this instance (it came from another one) or unknown to the log
 			case AHEAD -> this.reader.span()
-				.map((span) -> NotificationTail.followsOn(lastEventId, span)
-						? register(lastEventId, lastEventId, videoIds, client)
-						: reset(lastEventId, span, videoIds, client));
-			case FROM_WINDOW, TOO_FAR_BEHIND -> Mono.just(register(lastEventId, 0, videoIds, client));
+				.flatMap((span) -> NotificationTail.followsOn(after, span)
+						? Mono.just(register(after, after, videoIds, client))
+						: wentBack(lastEventId, span).then(this.reader.span())
+							.map((now) -> reset(lastEventId, now, SseFrames.UNKNOWN_ID, videoIds, client)));
+			case FROM_WINDOW, TOO_FAR_BEHIND -> Mono.just(register(after, 0, videoIds, client));
 			case FROM_LOG -> {
 				// refused before the stream starts while every replay is running; the
 				// permit itself is taken once the stream runs, so that a client gone
@@ -100,17 +119,35 @@ class EventStreams {
 					this.replaysRefused.increment();
 					yield Mono.error(new ReplaysBusyException(this.replays.maxConcurrent()));
 				}
-				yield Mono.just(register(lastEventId, 0, videoIds, client));
+				yield Mono.just(register(after, 0, videoIds, client));
 			}
 		};
 	}
 
-	private Flux<byte[]> reset(long lastEventId, NotificationReader.Span span, Set<String> videoIds,
+	/**
+	 * A client came back with an id of the log's epoch that the log never numbered: the
+	 * log went back since it was numbered (or the client made it up). The epoch changes,
+	 * unless another change came first, and this instance's tail moves to it before the
+	 * client joins, so that the client's reset is in the new epoch.
+	 */
+	private Mono<Void> wentBack(EventId lastEventId, NotificationReader.Span span) {
+		return this.epochs.replace(lastEventId.epoch()).doOnNext((epoch) -> {
+			if (epoch.value() != lastEventId.epoch()) {
+				logger.warn(
+						"A client resumed after notification {} of epoch {}, which the log never numbered "
+								+ "(its newest is {}): the log went back, epoch {} replaces it",
+						lastEventId.number(), lastEventId.epoch(), span.newest(), epoch.value());
+			}
+		}).then(Mono.fromRunnable(this.tail::catchUpNow).subscribeOn(Schedulers.boundedElastic())).then();
+	}
+
+	private Flux<byte[]> reset(EventId lastEventId, NotificationReader.Span span, String reason, Set<String> videoIds,
 			NotificationHub.Client client) {
 		return Flux.defer(() -> {
 			NotificationHub.Subscriber subscriber = this.hub.subscriber(videoIds, 0, client);
-			long at = this.tail.join(-1, subscriber::follows, (head) -> this.hub.add(subscriber, head)).at();
-			return Flux.just(SseFrames.reset(lastEventId, span.oldest(), at)).concatWith(subscriber.live());
+			NotificationTail.Seam seam = this.tail.join(-1, subscriber::follows, (at) -> this.hub.add(subscriber, at));
+			return Flux.just(SseFrames.reset(new EventId(seam.epoch(), seam.at()), lastEventId, span.oldest(), reason))
+				.concatWith(subscriber.live());
 		});
 	}
 
@@ -127,7 +164,7 @@ class EventStreams {
 		return Flux.defer(() -> {
 			NotificationHub.Subscriber subscriber = this.hub.subscriber(videoIds, skipUpTo, client);
 			NotificationTail.Seam seam = this.tail.join(replayAfter, subscriber::follows,
-					(head) -> this.hub.add(subscriber, head));
+					(at) -> this.hub.add(subscriber, at));
 			long at = seam.at();
 			Flux<byte[]> missed;
 			if (replayAfter < 0) {
@@ -137,7 +174,7 @@ class EventStreams {
 				missed = Flux.fromIterable(seam.replay()).map(NotificationTail.Entry::frame);
 			}
 			else if (this.tail.tooFarBehind(replayAfter, at)) {
-				missed = fromLog(replayAfter, at, videoIds);
+				missed = fromLog(replayAfter, seam, videoIds);
 			}
 			else {
 				ReplayPermit reading = ReplayPermit.take(this.replayPermits);
@@ -149,7 +186,7 @@ class EventStreams {
 				}
 				// read whole (at most max-length notifications) under the permit, then
 				// sent as the client reads: a client that does not read holds no permit
-				missed = fromLog(replayAfter, at, videoIds).collectList()
+				missed = fromLog(replayAfter, seam, videoIds).collectList()
 					.doFinally(reading::release)
 					.flatMapIterable((events) -> events);
 			}
@@ -159,14 +196,18 @@ class EventStreams {
 
 	/**
 	 * What follows an id older than the tail's window, read from the log; a {@code reset}
-	 * event when the log no longer has all of it or it is too long.
+	 * event when the log no longer has all of it or it is too long. Should the log's
+	 * epoch change meanwhile, the tail sends the client a reset after these.
 	 */
-	private Flux<byte[]> fromLog(long after, long upTo, Set<String> videoIds) {
+	private Flux<byte[]> fromLog(long after, NotificationTail.Seam seam, Set<String> videoIds) {
+		long upTo = seam.at();
+		EventId sent = new EventId(seam.epoch(), after);
+		EventId newest = new EventId(seam.epoch(), upTo);
 		return this.reader.span().flatMapMany((span) -> switch (this.tail.fromLog(after, upTo, span)) {
-			case RESET_PRUNED -> Flux.just(SseFrames.reset(after, span.oldest(), upTo));
+			case RESET_PRUNED -> Flux.just(SseFrames.reset(newest, sent, span.oldest(), SseFrames.PRUNED));
 			case RESET_TOO_FAR_BEHIND -> {
 				this.replaysReset.increment();
-				yield Flux.just(SseFrames.reset(after, span.oldest(), upTo));
+				yield Flux.just(SseFrames.reset(newest, sent, span.oldest(), SseFrames.TOO_FAR_BEHIND));
 			}
 			case READ -> {
 				int batch = this.settings.batchSize();
@@ -175,7 +216,8 @@ class EventStreams {
 					.expand((page) -> (page.size() < batch) ? Mono.empty()
 							: this.reader.read(page.get(page.size() - 1).id(), upTo, videoIds, batch).collectList())
 					.flatMapIterable((page) -> page)
-					.map(SseFrames::notification);
+					.map((notification) -> SseFrames.notification(new EventId(seam.epoch(), notification.id()),
+							notification));
 			}
 		});
 	}
@@ -193,7 +235,7 @@ class EventStreams {
 			this.permits = permits;
 		}
 
-		static ReplayPermit take(Semaphore permits) {
+		static @Nullable ReplayPermit take(Semaphore permits) {
 			return permits.tryAcquire() ? new ReplayPermit(permits) : null;
 		}
 
@@ -218,6 +260,11 @@ class EventStreams {
 		ReplaysBusyException(int running) {
 			super(running + " clients are being replayed from the notification log, the most at once", null, false,
 					false);
+		}
+
+		@Override
+		public String getMessage() {
+			return Objects.requireNonNull(super.getMessage());
 		}
 
 	}

@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The notification log as pages of webhook-compatible records, for systems that pull
  * instead of stream: {@code GET /api/flow-notifications?videoId=&after=&limit=}. A page
  * holds the records after {@code after} in id order; {@code next} is the {@code after} of
- * the following page.
+ * the following page; {@code epoch} the log's epoch, within which ids count.
  */
 @RestController
 class FlowNotificationsController {
@@ -24,8 +24,11 @@ class FlowNotificationsController {
 
 	private final NotificationReader reader;
 
-	FlowNotificationsController(NotificationReader reader) {
+	private final NotificationEpochs epochs;
+
+	FlowNotificationsController(NotificationReader reader, NotificationEpochs epochs) {
 		this.reader = reader;
+		this.epochs = epochs;
 	}
 
 	@GetMapping("/api/flow-notifications")
@@ -39,21 +42,23 @@ class FlowNotificationsController {
 			throw new InvalidRequestException("limit", "must be between 1 and " + MAX_LIMIT);
 		}
 		Set<String> wanted = (videoIds != null) ? Set.copyOf(videoIds) : Set.of();
-		return this.reader.span()
-			.flatMap((span) -> this.reader.read(after, Long.MAX_VALUE, wanted, limit)
+		return Mono.zip(this.epochs.current(), this.reader.span())
+			.flatMap((found) -> this.reader.read(after, Long.MAX_VALUE, wanted, limit)
 				.collectList()
-				.map((records) -> new Page(records, after,
-						records.isEmpty() ? after : records.get(records.size() - 1).id(), limit, span.oldest(),
-						span.newest(),
+				.map((records) -> new Page(records, found.getT1().value(), after,
+						records.isEmpty() ? after : records.get(records.size() - 1).id(), limit, found.getT2().oldest(),
+						found.getT2().newest(),
 						// the records after `after` are no longer all there: pruned by
 						// retention
-						after < span.oldest() - 1)));
+						after < found.getT2().oldest() - 1)));
 	}
 
 	/**
 	 * One page of the log.
 	 *
 	 * @param content the records after {@code after}, in id order
+	 * @param epoch the log's epoch: ids count only within it, so a puller that finds
+	 * another epoch than its last page's reads the log again from its start
 	 * @param after the id the page follows
 	 * @param next the {@code after} of the following page
 	 * @param limit the most records in a page
@@ -61,8 +66,8 @@ class FlowNotificationsController {
 	 * @param newest the newest id the log holds
 	 * @param truncated whether some records after {@code after} were pruned by retention
 	 */
-	record Page(List<VideoNotification> content, long after, long next, int limit, long oldestRetained, long newest,
-			boolean truncated) {
+	record Page(List<VideoNotification> content, long epoch, long after, long next, int limit, long oldestRetained,
+			long newest, boolean truncated) {
 	}
 
 }

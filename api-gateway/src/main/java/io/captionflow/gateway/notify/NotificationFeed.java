@@ -2,7 +2,7 @@ package io.captionflow.gateway.notify;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.admission.AdmissionProperties;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,9 @@ import org.springframework.stereotype.Component;
  * newest id; the feed reads the log after the tail on a thread of its own, every poll
  * interval and whenever the tail asks (a gap, a hint from another instance). This
  * instance's sequencer {@link #offer offers} what it numbered at once, and the
- * video-notifications listener passes its {@link #hint hints} on.
+ * video-notifications listener passes its {@link #hint hints} on. Every read of the log
+ * also reads its epoch, so an instance learns of a new epoch at its next poll or hint,
+ * without a query of its own.
  */
 @Component
 class NotificationFeed implements SmartLifecycle {
@@ -33,15 +36,18 @@ class NotificationFeed implements SmartLifecycle {
 
 	private final NotificationReader reader;
 
+	private final NotificationEpochs epochs;
+
 	private final NotifyProperties.Notifications settings;
 
 	private final NotificationTail tail;
 
-	private volatile ScheduledExecutorService executor;
+	private volatile @Nullable ScheduledExecutorService executor;
 
-	NotificationFeed(NotificationReader reader, NotificationHub hub, NotifyProperties properties,
-			AdmissionProperties admission) {
+	NotificationFeed(NotificationReader reader, NotificationEpochs epochs, NotificationHub hub,
+			NotifyProperties properties, AdmissionProperties admission) {
 		this.reader = reader;
+		this.epochs = epochs;
 		this.settings = properties.notifications();
 		this.tail = new NotificationTail(properties.sse().replayBuffer(), admission.replays().maxLength(),
 				this.settings.batchSize(), this::read, this::catchUpLater, hub::publish);
@@ -49,19 +55,24 @@ class NotificationFeed implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		// the epoch is created at the first start, before anything is numbered
+		long epoch = this.epochs.current().blockOptional(READ_TIMEOUT).orElseThrow().value();
 		long newest = this.reader.span().blockOptional(READ_TIMEOUT).map(NotificationReader.Span::newest).orElse(0L);
-		this.tail.start(newest);
+		this.tail.start(epoch, newest);
 		ScheduledExecutorService thread = Executors
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("notification-feed").daemon().factory());
 		long poll = this.settings.pollInterval().toMillis();
 		thread.scheduleWithFixedDelay(this.tail::catchUp, poll, poll, TimeUnit.MILLISECONDS);
 		this.executor = thread;
-		logger.info("Notification hub starts after notification {}", newest);
+		logger.info("Notification hub starts after notification {} of epoch {}", newest, epoch);
 	}
 
 	@Override
 	public void stop() {
-		this.executor.shutdownNow();
+		ScheduledExecutorService thread = this.executor;
+		if (thread != null) {
+			thread.shutdownNow();
+		}
 		this.tail.stop();
 	}
 
@@ -89,10 +100,26 @@ class NotificationFeed implements SmartLifecycle {
 	/**
 	 * Passes on notifications this instance numbered, without waiting for a read of the
 	 * log.
+	 * @param epoch the epoch they were numbered in
 	 * @param numbered the notifications in id order
 	 */
-	void offer(List<VideoNotification> numbered) {
-		this.tail.offer(numbered);
+	void offer(long epoch, List<VideoNotification> numbered) {
+		this.tail.offer(epoch, numbered);
+	}
+
+	/**
+	 * Where the tail is: the epoch and the newest id this instance passed on in it.
+	 * @return the position
+	 */
+	NotificationTail.Position position() {
+		return this.tail.position();
+	}
+
+	/**
+	 * Reads the log soon: its epoch changed.
+	 */
+	void refresh() {
+		this.tail.catchUpSoon();
 	}
 
 	/**
@@ -103,8 +130,9 @@ class NotificationFeed implements SmartLifecycle {
 		this.tail.hint(id);
 	}
 
-	private List<VideoNotification> read(long after, int limit) {
-		return this.reader.read(after, Long.MAX_VALUE, Set.of(), limit).collectList().block(READ_TIMEOUT);
+	private NotificationTail.Page read(long after, int limit) {
+		// a page, or an error: never nothing
+		return Objects.requireNonNull(this.reader.page(after, limit).block(READ_TIMEOUT), "a page is always read");
 	}
 
 	private void catchUpLater(Runnable catchUp) {

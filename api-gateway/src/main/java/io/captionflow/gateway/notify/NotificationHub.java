@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -59,7 +60,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 	private volatile boolean closing;
 
-	private ScheduledExecutorService executor;
+	private @Nullable ScheduledExecutorService executor;
 
 	NotificationHub(NotifyProperties properties) {
 		this.sse = properties.sse();
@@ -68,16 +69,19 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	@Override
 	public void start() {
 		this.closing = false;
-		this.executor = Executors
+		ScheduledExecutorService thread = Executors
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("notification-hub").daemon().factory());
 		long check = Math.max(1, this.sse.heartbeat().toMillis() / 3);
-		this.executor.scheduleAtFixedRate(this::heartbeat, check, check, TimeUnit.MILLISECONDS);
+		thread.scheduleAtFixedRate(this::heartbeat, check, check, TimeUnit.MILLISECONDS);
+		this.executor = thread;
 	}
 
 	@Override
 	public void stop() {
 		closeStreams();
-		this.executor.shutdownNow();
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+		}
 	}
 
 	@Override
@@ -129,14 +133,15 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	}
 
 	/**
-	 * Adds a subscriber, which takes what follows {@code at}. Called as it joins the
-	 * tail, with the tail's lock held (see {@link NotificationTail#join}).
+	 * Adds a subscriber, which takes what follows the tail's head in its epoch. Called as
+	 * it joins the tail, with the tail's lock held (see {@link NotificationTail#join}).
 	 * @param subscriber the subscriber
-	 * @param at the tail's head
+	 * @param at the tail's epoch and head
 	 */
-	void add(Subscriber subscriber, long at) {
+	void add(Subscriber subscriber, NotificationTail.Position at) {
 		synchronized (this.lock) {
-			subscriber.floor = Math.max(subscriber.floor, at);
+			subscriber.epoch = at.epoch();
+			subscriber.floor = Math.max(subscriber.floor, at.head());
 			this.groups.computeIfAbsent(subscriber.executor, (executor) -> ConcurrentHashMap.newKeySet())
 				.add(subscriber);
 			this.clients.incrementAndGet();
@@ -151,9 +156,10 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	}
 
 	/**
-	 * Hands a notification to the connection threads of the subscribers. Called by the
-	 * tail in id order with its lock held: each thread passes them on in that order.
-	 * @param entry the notification
+	 * Hands a notification, or the reset of a new epoch, to the connection threads of the
+	 * subscribers. Called by the tail in id order with its lock held: each thread passes
+	 * them on in that order.
+	 * @param entry the notification or the reset
 	 */
 	void publish(NotificationTail.Entry entry) {
 		this.groups.forEach((executor, group) -> execute(executor, () -> deliver(group, entry, entry.frame(), 0)));
@@ -172,7 +178,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * Passes an event on to the subscribers of a group that want it, or a heartbeat to
 	 * those sent nothing since {@code idleSince}. Runs on the group's connection thread.
 	 */
-	private void deliver(Set<Subscriber> group, NotificationTail.Entry entry, byte[] frame, long idleSince) {
+	private void deliver(Set<Subscriber> group, NotificationTail.@Nullable Entry entry, byte[] frame, long idleSince) {
 		int slow = 0;
 		for (Subscriber subscriber : group) {
 			boolean wanted = (entry != null) ? subscriber.wants(entry) : subscriber.lastSent - idleSince <= 0;
@@ -180,6 +186,11 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 				remove(subscriber);
 				subscriber.cut();
 				slow += subscriber.behind ? 1 : 0;
+			}
+			else if (wanted && entry != null && entry.reset()) {
+				// from now on in the new epoch, after the log's newest number in it
+				subscriber.epoch = entry.epoch();
+				subscriber.floor = entry.id();
 			}
 		}
 		if (slow > 0) {
@@ -217,7 +228,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 * @param disconnect closes it; null when it cannot be closed directly (the stream
 	 * then ends with an error instead)
 	 */
-	record Client(Executor executor, Runnable disconnect) {
+	record Client(Executor executor, @Nullable Runnable disconnect) {
 
 		/** A connection written from any thread, closed by ending its stream in error. */
 		static final Client ANY_THREAD = new Client(Runnable::run, null);
@@ -241,10 +252,13 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 		private final Executor executor;
 
-		private final Runnable disconnect;
+		private final @Nullable Runnable disconnect;
 
 		/** Pass on nothing up to this id: the client has it, or it was replayed. */
 		private volatile long floor;
+
+		/** The epoch the client is in: it takes notifications of that epoch only. */
+		private volatile long epoch = NotificationEpochs.Epoch.NONE;
 
 		private boolean behind;
 
@@ -259,11 +273,16 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 		}
 
 		boolean wants(NotificationTail.Entry entry) {
-			return entry.id() > this.floor && follows(entry.videoId());
+			if (entry.reset()) {
+				// every client of an older epoch, whatever it follows
+				return entry.epoch() != this.epoch;
+			}
+			return entry.epoch() == this.epoch && entry.id() > this.floor && follows(entry.videoId());
 		}
 
-		boolean follows(String videoId) {
-			return this.videoIds.isEmpty() || this.videoIds.contains(videoId);
+		boolean follows(@Nullable String videoId) {
+			// only a reset has no video, and a reset is wanted by its epoch alone
+			return this.videoIds.isEmpty() || (videoId != null && this.videoIds.contains(videoId));
 		}
 
 		/**

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.background.AfterCommit;
 import io.captionflow.gateway.web.PlainText;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -57,11 +58,11 @@ public class NotificationLog {
 	 * @param source who reported the change
 	 * @return completion
 	 */
-	public Mono<Void> append(String videoId, String flowName, VideoNotification.Status status, String error,
-			Long captionId, String source) {
+	public Mono<Void> append(String videoId, String flowName, VideoNotification.Status status, @Nullable String error,
+			@Nullable Long captionId, String source) {
 		Instant now = this.clock.instant();
 		// the columns' lengths: a reason from a worker or a webhook may be longer
-		String reason = PlainText.bounded(error, MAX_ERROR);
+		String reason = PlainText.boundedOrNull(error, MAX_ERROR);
 		DatabaseClient.GenericExecuteSpec insert = this.db.sql("""
 				insert into flow_notifications (video_id, flow_name, status, error, caption_id, source, created_at)
 				values (:videoId, :flowName, :status, :error, :captionId, :source, :at)""")

@@ -2,9 +2,11 @@ package io.captionflow.gateway.notify;
 
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Objects;
 
 import io.captionflow.events.VideoNotification;
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -48,6 +50,33 @@ class NotificationReader {
 	}
 
 	/**
+	 * Reads numbered notifications in id order with the log's epoch and span, in one
+	 * statement: what it reads is of the epoch it reads, however the log changes
+	 * meanwhile.
+	 * @param after only ids above this one
+	 * @param limit the most notifications read
+	 * @return the page; empty when the log has no epoch yet
+	 */
+	Mono<NotificationTail.Page> page(long after, int limit) {
+		return this.db
+			.sql("select e.epoch as log_epoch, s.oldest as log_oldest, s.newest as log_newest, n.* "
+					+ "from notification_epoch e "
+					+ "cross join (select coalesce(min(seq), 0) as oldest, coalesce(max(seq), 0) as newest "
+					+ "from flow_notifications) s " + "left join (select " + COLUMNS
+					+ " from flow_notifications where seq > :after order by seq limit :limit) n "
+					+ "on 1 = 1 where e.id = 1 order by n.seq")
+			.bind("after", after)
+			.bind("limit", limit)
+			.map((row) -> new Row(row.get("log_epoch", Long.class), row.get("log_oldest", Long.class),
+					row.get("log_newest", Long.class), (row.get("seq", Long.class) != null) ? notification(row) : null))
+			.all()
+			.collectList()
+			.filter((rows) -> !rows.isEmpty())
+			.map((rows) -> new NotificationTail.Page(rows.get(0).epoch(), rows.get(0).oldest(), rows.get(0).newest(),
+					rows.stream().map(Row::notification).filter(Objects::nonNull).toList()));
+	}
+
+	/**
 	 * The ids the log holds now.
 	 * @return the oldest retained and the newest id
 	 */
@@ -64,6 +93,9 @@ class NotificationReader {
 				VideoNotification.Status.fromWireName(row.get("status", String.class)), row.get("error", String.class),
 				row.get("caption_id", Long.class), row.get("created_at", OffsetDateTime.class).toInstant(),
 				row.get("source", String.class));
+	}
+
+	private record Row(long epoch, long oldest, long newest, @Nullable VideoNotification notification) {
 	}
 
 	/**

@@ -11,6 +11,7 @@ import io.captionflow.events.Topics;
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.background.RoundLoop;
 import io.captionflow.gateway.outbox.Outbox;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -20,13 +21,20 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
- * Numbers committed notifications 1, 2, 3, … without gaps, on its own thread. One
- * sequencer numbers at a time, whichever gateway instance it runs in (the row of
- * {@code notification_sequencer_lock}, taken for a round), and it sees only committed
- * rows, so the log read in id order grows only at its end. In the round's transaction
- * each numbered notification also goes to the outbox for the other instances; after the
- * commit it goes straight to this instance's {@link NotificationFeed}. The sequencer also
- * prunes the log.
+ * Numbers committed notifications 1, 2, 3, … without gaps, on its own thread, within the
+ * log's epoch. One sequencer numbers at a time, whichever gateway instance it runs in
+ * (the row of {@code notification_sequencer_lock}, taken for a round), and it sees only
+ * committed rows, so the log read in id order grows only at its end. In the round's
+ * transaction each numbered notification also goes to the outbox for the other instances;
+ * after the commit it goes straight to this instance's {@link NotificationFeed}. The
+ * sequencer also prunes the log.
+ * <p>
+ * Before it numbers anything, a sequencer checks that the log did not go back (see
+ * {@link LogLineage}): in every round, against the newest id this instance passed on in
+ * the log's epoch; when it takes over numbering (its first round since it started or
+ * since a round failed), also against the ids at the end of the video-notifications
+ * topic. If the log went back, or the topic cannot be read in time, the epoch changes
+ * before the round numbers.
  */
 @Component
 class NotificationSequencer extends RoundLoop {
@@ -37,6 +45,11 @@ class NotificationSequencer extends RoundLoop {
 
 	private static final Duration LOCK_RETRY = Duration.ofMillis(50);
 
+	/**
+	 * How long reading the end of the video-notifications topic may take at a takeover.
+	 */
+	private static final Duration HINTS_TIMEOUT = Duration.ofSeconds(5);
+
 	private final DatabaseClient db;
 
 	private final Outbox outbox;
@@ -45,14 +58,28 @@ class NotificationSequencer extends RoundLoop {
 
 	private final NotificationFeed feed;
 
+	private final NotificationEpochs epochs;
+
+	private final HintedIds hintedIds;
+
 	private final NotifyProperties.Notifications settings;
 
 	private final Clock clock;
 
 	private Instant nextPrune;
 
+	/**
+	 * Whether the next round that takes the lock takes over numbering: the first since
+	 * this instance started or since a round failed (the database away, perhaps failed
+	 * over). Only the sequencer's thread touches it.
+	 */
+	private boolean takeover = true;
+
+	/** The end of the topic, read for the takeover; null until read. */
+	private HintedIds.@Nullable Hints takeoverHints;
+
 	NotificationSequencer(DatabaseClient db, Outbox outbox, TransactionalOperator transaction, NotificationFeed feed,
-			NotifyProperties properties, Clock clock) {
+			NotificationEpochs epochs, HintedIds hintedIds, NotifyProperties properties, Clock clock) {
 		// a failed round is retried at the poll interval
 		super("notification-sequencer",
 				new Timing(properties.notifications().batchSize(), properties.notifications().pollInterval(),
@@ -62,6 +89,8 @@ class NotificationSequencer extends RoundLoop {
 		this.outbox = outbox;
 		this.transaction = transaction;
 		this.feed = feed;
+		this.epochs = epochs;
+		this.hintedIds = hintedIds;
 		this.settings = properties.notifications();
 		this.clock = clock;
 		this.nextPrune = clock.instant();
@@ -76,60 +105,113 @@ class NotificationSequencer extends RoundLoop {
 	 */
 	@Override
 	protected int round() throws InterruptedException {
-		List<VideoNotification> numbered = this.transaction
-			.transactional(this.db.sql("select id from notification_sequencer_lock where id = 1 for update skip locked")
-				.map((row) -> row.get("id", Integer.class))
-				.all()
-				.collectList()
-				.flatMap((locked) -> locked.isEmpty() ? Mono.<List<VideoNotification>>empty() : numberLocked()))
-			.block(ROUND_TIMEOUT);
+		if (this.takeover && this.takeoverHints == null) {
+			// outside the transaction: Kafka is never waited on with the lock held
+			this.takeoverHints = this.hintedIds.newest(HINTS_TIMEOUT);
+		}
+		// read before the log: what this instance passed on was in the log by then
+		NotificationTail.Position seen = this.feed.position();
+		HintedIds.Hints hints = this.takeover ? this.takeoverHints : null;
+		Numbered numbered;
+		try {
+			numbered = this.transaction
+				.transactional(
+						this.db.sql("select id from notification_sequencer_lock where id = 1 for update skip locked")
+							.map((row) -> row.get("id", Integer.class))
+							.all()
+							.collectList()
+							.flatMap((locked) -> locked.isEmpty() ? Mono.<Numbered>empty() : numberLocked(seen, hints)))
+				.block(ROUND_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			// the database away: whatever it is when back, check it before numbering.
+			// The topic is read once for the outage: nothing is numbered meanwhile
+			this.takeover = true;
+			throw ex;
+		}
 		if (Thread.interrupted()) {
 			throw new InterruptedException();
 		}
-		if (numbered != null && !numbered.isEmpty()) {
-			this.feed.offer(numbered);
+		if (numbered != null) {
+			this.takeover = false;
+			this.takeoverHints = null;
+			if (numbered.epochChanged()) {
+				this.feed.refresh();
+			}
+			if (!numbered.notifications().isEmpty()) {
+				this.feed.offer(numbered.epoch(), numbered.notifications());
+			}
 		}
 		if (!this.clock.instant().isBefore(this.nextPrune)) {
 			prune();
 			this.nextPrune = this.clock.instant().plus(this.settings.pruneInterval());
 		}
-		return (numbered != null) ? numbered.size() : LOCKED_ELSEWHERE;
+		return (numbered != null) ? numbered.notifications().size() : LOCKED_ELSEWHERE;
 	}
 
-	private Mono<List<VideoNotification>> numberLocked() {
+	/**
+	 * Numbers with the lock held, after it made sure that the log did not go back: when
+	 * it did, the epoch changes first, so that no reissued number is taken for one seen.
+	 */
+	private Mono<Numbered> numberLocked(NotificationTail.Position seen, HintedIds.@Nullable Hints hints) {
 		Mono<Long> newest = this.db.sql("select coalesce(max(seq), 0) as newest from flow_notifications")
 			.map((row) -> row.get("newest", Long.class))
 			.one();
-		Mono<List<Long>> waiting = this.db
-			.sql("select id from flow_notifications where seq is null order by id limit :limit")
+		return Mono.zip(this.epochs.current(), newest).flatMap((found) -> {
+			NotificationEpochs.Epoch epoch = found.getT1();
+			String evidence = LogLineage.evidence(found.getT2(), epoch, seen, hints);
+			long base = found.getT2();
+			if (evidence == null) {
+				return number(base, epoch.value(), false);
+			}
+			return this.epochs.replace(epoch.value()).flatMap((replaced) -> {
+				logger.warn("The notification log went back: {}; epoch {} replaces {}, and its clients are sent reset",
+						evidence, replaced.value(), epoch.value());
+				return number(base, replaced.value(), true);
+			});
+		});
+	}
+
+	private Mono<Numbered> number(long base, long epoch, boolean epochChanged) {
+		return numberWaiting(base).map((notifications) -> new Numbered(epoch, epochChanged, notifications));
+	}
+
+	/** Numbers the waiting notifications after {@code base}, the log's newest number. */
+	private Mono<List<VideoNotification>> numberWaiting(long base) {
+		return this.db.sql("select id from flow_notifications where seq is null order by id limit :limit")
 			.bind("limit", this.settings.batchSize())
 			.map((row) -> row.get("id", Long.class))
 			.all()
-			.collectList();
-		return Mono.zip(newest, waiting).flatMap((found) -> {
-			long base = found.getT1();
-			List<Long> ids = found.getT2();
-			if (ids.isEmpty()) {
-				return Mono.just(List.<VideoNotification>of());
-			}
-			// the k-th waiting row (by insert id) gets base + k; the count depends on ids
-			// only, so it reads the same before and after the update
-			Mono<Long> number = this.db.sql("""
-					update flow_notifications set seq = :base + (select count(*) from flow_notifications o
-					  where o.id in (:ids) and o.id <= flow_notifications.id)
-					where id in (:ids)""").bind("base", base).bind("ids", ids).fetch().rowsUpdated();
-			return number
-				.then(this.db
-					.sql("select " + NotificationReader.COLUMNS
-							+ " from flow_notifications where seq > :base order by seq")
-					.bind("base", base)
-					.map(NotificationReader::notification)
-					.all()
-					.collectList())
-				.flatMap((notifications) -> this.outbox
-					.appendAll(Topics.VIDEO_NOTIFICATIONS, VideoNotification::videoId, notifications)
-					.thenReturn(notifications));
-		});
+			.collectList()
+			.flatMap((ids) -> {
+				if (ids.isEmpty()) {
+					return Mono.just(List.<VideoNotification>of());
+				}
+				// the k-th waiting row (by insert id) gets base + k; the count depends on
+				// ids
+				// only, so it reads the same before and after the update
+				Mono<Long> number = this.db.sql("""
+						update flow_notifications set seq = :base + (select count(*) from flow_notifications o
+						  where o.id in (:ids) and o.id <= flow_notifications.id)
+						where id in (:ids)""").bind("base", base).bind("ids", ids).fetch().rowsUpdated();
+				return number
+					.then(this.db
+						.sql("select " + NotificationReader.COLUMNS
+								+ " from flow_notifications where seq > :base order by seq")
+						.bind("base", base)
+						.map(NotificationReader::notification)
+						.all()
+						.collectList())
+					.flatMap((notifications) -> this.outbox
+						.appendAll(Topics.VIDEO_NOTIFICATIONS, VideoNotification::videoId, notifications)
+						.thenReturn(notifications));
+			});
+	}
+
+	/**
+	 * What a round numbered, and in which epoch.
+	 */
+	private record Numbered(long epoch, boolean epochChanged, List<VideoNotification> notifications) {
 	}
 
 	private void prune() {

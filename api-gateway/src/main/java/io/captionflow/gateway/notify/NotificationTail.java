@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongConsumer;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import io.captionflow.events.VideoNotification;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * This instance's end of the notification log, and what a reconnecting client is owed.
  * Plain Java: no Spring, no Reactor.
  * <p>
- * Every notification reaches clients through {@link #offer(List)}, which passes on only
- * the next id after the last one passed on (the head): an id already passed on is
+ * Every notification reaches clients through {@link #offer(long, List)}, which passes on
+ * only the next id after the last one passed on (the head): an id already passed on is
  * ignored, and one further on is a gap, which makes the tail read the missing ids from
  * the log ({@link #catchUp()}, on the catch-up executor). So whichever way a notification
  * came, and however often, the {@link Downstream} sees the log in order, without a gap or
@@ -29,8 +31,15 @@ import org.slf4j.LoggerFactory;
  * is attached at the head and given the window's notifications after its last id, so
  * every notification is either replayed to it or passed on live after it joined, never
  * both, never neither. The tail also decides when a client gets {@code reset} instead of
- * a replay: its last id is older than the log retains, more than the replay limit behind,
- * or one the log never numbered.
+ * a replay: its last id is of another epoch, older than the log retains, more than the
+ * replay limit behind, or one the log never numbered.
+ * <p>
+ * The tail is in one epoch of the log at a time, and every read of the log says which
+ * epoch the log is in. When a read finds another, the log went back and its numbers were
+ * reissued: the tail moves to the log's newest number in the new epoch, forgets its
+ * window, and passes a {@code reset} on to every client of the old one. Only reads change
+ * the epoch, one at a time, so a stale read never moves the tail back to an epoch it
+ * left.
  */
 final class NotificationTail {
 
@@ -53,10 +62,14 @@ final class NotificationTail {
 	/** The newest id passed on; -1 until started. Guarded by {@link #lock}. */
 	private long head = -1;
 
+	/** The epoch of the log the head is in. Guarded by {@link #lock}. */
+	private long epoch = NotificationEpochs.Epoch.NONE;
+
 	/** The newest notifications passed on, oldest first. Guarded by {@link #lock}. */
 	private final ArrayDeque<Entry> window = new ArrayDeque<>();
 
-	private final AtomicBoolean catchingUp = new AtomicBoolean();
+	/** Held by the one read of the log running. */
+	private final ReentrantLock reading = new ReentrantLock();
 
 	private final AtomicBoolean catchUpQueued = new AtomicBoolean();
 
@@ -82,10 +95,12 @@ final class NotificationTail {
 	/**
 	 * Starts after the newest notification the log holds: what was numbered before is
 	 * history, read from the log by the clients that missed it.
+	 * @param epoch the log's epoch
 	 * @param newest the log's newest id, 0 when empty
 	 */
-	void start(long newest) {
+	void start(long epoch, long newest) {
 		synchronized (this.lock) {
+			this.epoch = epoch;
 			this.head = newest;
 		}
 	}
@@ -111,18 +126,34 @@ final class NotificationTail {
 	}
 
 	/**
+	 * The epoch and the newest id passed on in it.
+	 * @return both, read together
+	 */
+	Position position() {
+		synchronized (this.lock) {
+			return new Position(this.epoch, this.head);
+		}
+	}
+
+	/**
 	 * Passes on notifications in id order: the one way a notification reaches clients.
 	 * Those already passed on are ignored; a gap makes the tail read the missing ones
-	 * from the log, and nothing after the gap is passed on until then.
+	 * from the log, and nothing after the gap is passed on until then. Notifications of
+	 * another epoch than the tail's are not passed on: the tail reads the log, which says
+	 * which epoch is current.
+	 * @param epoch the epoch they were numbered in
 	 * @param notifications numbered notifications in id order
 	 */
-	void offer(List<VideoNotification> notifications) {
-		boolean gap = false;
+	void offer(long epoch, List<VideoNotification> notifications) {
+		boolean gap;
 		synchronized (this.lock) {
 			if (this.head < 0) {
 				return;
 			}
-			for (VideoNotification notification : notifications) {
+			// of another epoch: the tail reads the log instead
+			gap = this.epoch != epoch;
+			for (int i = 0; !gap && i < notifications.size(); i++) {
+				VideoNotification notification = notifications.get(i);
 				if (notification.id() <= this.head) {
 					continue;
 				}
@@ -156,34 +187,84 @@ final class NotificationTail {
 
 	/**
 	 * Reads the log after the head and offers what it holds, a batch at a time, until it
-	 * holds no more. One read runs at a time; one asked for meanwhile is not needed (the
-	 * running one reads on to the end). A log that cannot be read is logged and read
-	 * again at the next catch-up.
+	 * holds no more; a read that finds the log in another epoch moves the tail to it. One
+	 * read runs at a time; one asked for meanwhile is not needed (the running one reads
+	 * on to the end). A log that cannot be read is logged and read again at the next
+	 * catch-up.
 	 */
 	void catchUp() {
-		if (!this.catchingUp.compareAndSet(false, true)) {
+		if (!this.reading.tryLock()) {
 			return;
 		}
+		read();
+	}
+
+	/**
+	 * Reads the log as {@link #catchUp()} does, after the read running now if there is
+	 * one, so that the tail is in the epoch the log was in when this was called. Blocks.
+	 */
+	void catchUpNow() {
+		this.reading.lock();
+		read();
+	}
+
+	/** Called with {@link #reading} held, which it releases. */
+	private void read() {
 		try {
-			List<VideoNotification> page;
-			do {
-				long after = head();
-				if (after < 0) {
+			while (true) {
+				Position from = position();
+				if (from.head() < 0) {
 					return;
 				}
-				page = this.log.after(after, this.batchSize);
-				if (page == null || page.isEmpty()) {
+				Page page = this.log.after(from.head(), this.batchSize);
+				if (page == null) {
 					return;
 				}
-				offer(page);
+				if (page.epoch() != from.epoch()) {
+					if (!rebase(from.epoch(), page)) {
+						return;
+					}
+					// read on after the new head
+					continue;
+				}
+				if (page.notifications().isEmpty()) {
+					return;
+				}
+				offer(page.epoch(), page.notifications());
+				if (page.notifications().size() < this.batchSize) {
+					return;
+				}
 			}
-			while (page.size() == this.batchSize);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Cannot read the notification log: {}", ex.toString());
 		}
 		finally {
-			this.catchingUp.set(false);
+			this.reading.unlock();
+		}
+	}
+
+	/**
+	 * Moves to the epoch a read found: the head becomes the log's newest number, the
+	 * window is forgotten (its ids belong to the old epoch), and every client of the old
+	 * epoch is passed a {@code reset}.
+	 */
+	private boolean rebase(long old, Page page) {
+		synchronized (this.lock) {
+			if (this.head < 0 || this.epoch != old) {
+				return false;
+			}
+			logger.warn(
+					"The notification log is in epoch {}, no longer {} (this instance had passed on up to {}, "
+							+ "the log's newest is {}): its clients are sent reset",
+					page.epoch(), old, this.head, page.newest());
+			this.epoch = page.epoch();
+			this.head = page.newest();
+			this.window.clear();
+			EventId at = new EventId(this.epoch, this.head);
+			this.downstream.publish(new Entry(this.epoch, this.head, null,
+					SseFrames.reset(at, null, page.oldest(), SseFrames.EPOCH_CHANGED), true));
+			return true;
 		}
 	}
 
@@ -191,7 +272,7 @@ final class NotificationTail {
 	 * Reads the log on the catch-up executor; requests that come while a read is waiting
 	 * to run are served by that one read.
 	 */
-	private void catchUpSoon() {
+	void catchUpSoon() {
 		if (this.catchUpQueued.compareAndSet(false, true)) {
 			try {
 				this.catchUps.execute(() -> {
@@ -209,7 +290,8 @@ final class NotificationTail {
 	/** Called with the lock held. */
 	private void append(VideoNotification notification) {
 		this.head = notification.id();
-		Entry entry = new Entry(notification.id(), notification.videoId(), SseFrames.notification(notification));
+		Entry entry = new Entry(this.epoch, notification.id(), notification.videoId(),
+				SseFrames.notification(new EventId(this.epoch, notification.id()), notification), false);
 		this.window.addLast(entry);
 		while (this.window.size() > this.windowSize) {
 			this.window.removeFirst();
@@ -224,13 +306,24 @@ final class NotificationTail {
 	 * @param lastEventId the id of the last event the client saw
 	 * @return how
 	 */
-	Resume resume(long lastEventId) {
+	Resume resume(EventId lastEventId) {
 		long known;
+		long epoch;
 		boolean inWindow;
 		synchronized (this.lock) {
 			known = this.head;
-			inWindow = lastEventId >= this.head - this.window.size();
+			epoch = this.epoch;
+			inWindow = lastEventId.number() >= this.head - this.window.size();
 		}
+		if (known >= 0 && lastEventId.epoch() != epoch) {
+			// a bare legacy number is of no known epoch: what it counted may have been
+			// numbered again since
+			return Resume.OTHER_EPOCH;
+		}
+		return resume(lastEventId.number(), known, inWindow);
+	}
+
+	private Resume resume(long lastEventId, long known, boolean inWindow) {
 		if (lastEventId > known) {
 			return Resume.AHEAD;
 		}
@@ -250,16 +343,16 @@ final class NotificationTail {
 	 * still holds all of them. The client must take only notifications after
 	 * {@link Seam#at()} live: one passed on just before it joined may still be on its way
 	 * downstream.
-	 * @param after the client's last id, or -1 to replay nothing
+	 * @param after the client's last id, in the tail's epoch, or -1 to replay nothing
 	 * @param follows the videos the client follows
-	 * @param attach adds the client downstream, given the head
-	 * @return the head it joined at and its replay
+	 * @param attach adds the client downstream, given the epoch and the head
+	 * @return the epoch and head it joined at and its replay
 	 */
-	Seam join(long after, Predicate<String> follows, LongConsumer attach) {
+	Seam join(long after, Predicate<String> follows, Consumer<Position> attach) {
 		synchronized (this.lock) {
-			attach.accept(this.head);
+			attach.accept(new Position(this.epoch, this.head));
 			if (after < 0 || after < this.head - this.window.size()) {
-				return new Seam(this.head, null);
+				return new Seam(this.epoch, this.head, null);
 			}
 			List<Entry> replay = new ArrayList<>();
 			for (Entry entry : this.window) {
@@ -267,7 +360,7 @@ final class NotificationTail {
 					replay.add(entry);
 				}
 			}
-			return new Seam(this.head, List.copyOf(replay));
+			return new Seam(this.epoch, this.head, List.copyOf(replay));
 		}
 	}
 
@@ -318,13 +411,34 @@ final class NotificationTail {
 	interface Log {
 
 		/**
-		 * Reads numbered notifications in id order; blocks.
+		 * Reads numbered notifications in id order, and the log's epoch and span, in one
+		 * read; blocks.
 		 * @param id only ids above this one
 		 * @param limit the most read
-		 * @return the notifications
+		 * @return the page
 		 */
-		List<VideoNotification> after(long id, int limit);
+		Page after(long id, int limit);
 
+	}
+
+	/**
+	 * One read of the log.
+	 *
+	 * @param epoch the log's epoch
+	 * @param oldest the oldest number the log holds, 0 when empty
+	 * @param newest the newest number the log holds, 0 when empty
+	 * @param notifications the notifications read, in id order
+	 */
+	record Page(long epoch, long oldest, long newest, List<VideoNotification> notifications) {
+	}
+
+	/**
+	 * Where the tail is.
+	 *
+	 * @param epoch the log's epoch the tail is in
+	 * @param head the newest id passed on in it; -1 when stopped
+	 */
+	record Position(long epoch, long head) {
 	}
 
 	/**
@@ -343,27 +457,34 @@ final class NotificationTail {
 	}
 
 	/**
-	 * A notification passed on.
+	 * A notification passed on, or the {@code reset} that moves clients to a new epoch.
 	 *
-	 * @param id its id
-	 * @param videoId its video
+	 * @param epoch its epoch
+	 * @param id its id; of a reset, the log's newest number in the new epoch
+	 * @param videoId its video; null for a reset, which every client of an older epoch
+	 * takes
 	 * @param frame its event, encoded once for every client
+	 * @param reset whether it is the reset of a new epoch
 	 */
-	record Entry(long id, String videoId, byte[] frame) {
+	record Entry(long epoch, long id, @Nullable String videoId, byte[] frame, boolean reset) {
 	}
 
 	/**
 	 * Where a client joined.
 	 *
+	 * @param epoch the epoch it joined in
 	 * @param at the head when it joined: it takes only later notifications live
 	 * @param replay what it missed up to {@code at}, from the window; null when the
 	 * window no longer holds all of it
 	 */
-	record Seam(long at, List<Entry> replay) {
+	record Seam(long epoch, long at, @Nullable List<Entry> replay) {
 	}
 
 	/** How a client that sent a last event id is served. */
 	enum Resume {
+
+		/** Its id is of another epoch, or a bare legacy number: reset. */
+		OTHER_EPOCH,
 
 		/** Its id is after the head: follows on or is reset, as the log says. */
 		AHEAD,

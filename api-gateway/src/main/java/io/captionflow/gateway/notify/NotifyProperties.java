@@ -41,10 +41,12 @@ public record NotifyProperties(@DefaultValue Sse sse, @DefaultValue Notification
 	 * {@code retainCount}
 	 * @param pruneInterval how often older notifications and webhook deliveries are
 	 * pruned
+	 * @param maxWait the longest a committed notification may wait for its id before the
+	 * sequencer's health is {@code DOWN}
 	 */
 	public record Notifications(@DefaultValue("1s") Duration pollInterval, @DefaultValue("500") int batchSize,
 			@DefaultValue("100000") long retainCount, @DefaultValue("7d") Duration retainAge,
-			@DefaultValue("1m") Duration pruneInterval) {
+			@DefaultValue("1m") Duration pruneInterval, @DefaultValue("5m") Duration maxWait) {
 	}
 
 }

@@ -6,6 +6,8 @@ import java.time.Duration;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.VideoNotification;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The frames of the {@code text/event-stream} format as they go on the wire: a frame is
  * encoded once, and every client's buffer wraps the same bytes. Fields are written
@@ -20,31 +22,51 @@ final class SseFrames {
 	/** The name of the event telling a client to fetch everything again. */
 	static final String RESET_EVENT = "reset";
 
+	/** Why a client is reset: the log went back, and its epoch changed. */
+	static final String EPOCH_CHANGED = "epoch-changed";
+
+	/** Why a client is reset: its id is of another epoch, or a bare legacy number. */
+	static final String OTHER_EPOCH = "other-epoch";
+
+	/** Why a client is reset: the log no longer holds everything after its id. */
+	static final String PRUNED = "pruned";
+
+	/** Why a client is reset: it is more than the replay limit behind. */
+	static final String TOO_FAR_BEHIND = "too-far-behind";
+
+	/** Why a client is reset: its id is ahead of the log, which never numbered it. */
+	static final String UNKNOWN_ID = "unknown-id";
+
 	private SseFrames() {
 	}
 
 	/**
-	 * The event of one notification: its id the notification id, its data the
-	 * notification as JSON.
+	 * The event of one notification: its id the epoch and the notification's number, its
+	 * data the notification as JSON.
+	 * @param id the event id: the log's epoch and the notification's number
 	 * @param notification the notification
 	 * @return the bytes
 	 */
-	static byte[] notification(VideoNotification notification) {
-		return event(notification.id(), NOTIFICATION_EVENT,
+	static byte[] notification(EventId id, VideoNotification notification) {
+		return event(id.toString(), NOTIFICATION_EVENT,
 				new String(EventJson.write(notification), StandardCharsets.UTF_8));
 	}
 
 	/**
 	 * The {@code reset} event: the client cannot be given what it missed, so it fetches
 	 * everything again and follows on after {@code newest}, the event's id.
-	 * @param lastEventId the id the client sent
-	 * @param oldestRetained the oldest id the log holds
-	 * @param newest the newest id the client is up to once it fetched everything
+	 * @param newest the epoch and newest number the client is up to once it fetched
+	 * everything: the event's id
+	 * @param lastEventId the id the client sent, or null when it is reset as it streams
+	 * @param oldestRetained the oldest number the log holds
+	 * @param reason why, one of the constants of this class
 	 * @return the bytes
 	 */
-	static byte[] reset(long lastEventId, long oldestRetained, long newest) {
-		return event(newest, RESET_EVENT, "{\"lastEventId\":" + lastEventId + ",\"oldestRetained\":" + oldestRetained
-				+ ",\"newest\":" + newest + "}");
+	static byte[] reset(EventId newest, @Nullable EventId lastEventId, long oldestRetained, String reason) {
+		// the id was parsed from digits and a dash: nothing to escape
+		String sent = (lastEventId != null) ? "\"" + lastEventId + "\"" : "null";
+		return event(newest.toString(), RESET_EVENT, "{\"reason\":\"" + reason + "\",\"lastEventId\":" + sent
+				+ ",\"oldestRetained\":" + oldestRetained + ",\"newest\":" + newest.number() + "}");
 	}
 
 	/**
@@ -67,16 +89,16 @@ final class SseFrames {
 
 	/**
 	 * One event.
-	 * @param id the event id
+	 * @param id the event id, one line
 	 * @param name the event name, one line
 	 * @param data the data; a line break (CR, LF or CRLF) starts another {@code data:}
 	 * line
 	 * @return the bytes
 	 */
-	static byte[] event(long id, String name, String data) {
-		if (name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
+	static byte[] event(String id, String name, String data) {
+		if (name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0 || id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0) {
 			// it would end the field early and start one the server never meant
-			throw new IllegalArgumentException("an event name is one line");
+			throw new IllegalArgumentException("an event name or id is one line");
 		}
 		StringBuilder frame = new StringBuilder(data.length() + name.length() + 40);
 		frame.append("id:").append(id).append("\nevent:").append(name).append('\n');

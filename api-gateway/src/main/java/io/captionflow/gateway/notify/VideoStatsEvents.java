@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import io.captionflow.gateway.admission.AdmissionProperties;
 import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.web.Refusal;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -25,15 +26,16 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The Server-Sent Events stream browsers listen on: one {@code video-stats-updated} event
- * per notification, its id the notification id, its data the notification as JSON. A
- * comment goes out at once on connect (no headers go out before the first bytes), with
- * the {@code retry:} delay; a heartbeat comment keeps proxies from closing an idle
- * stream. A client that sends {@code Last-Event-ID} (or {@code lastEventId}, for clients
- * that cannot set headers) first gets every notification after that id, then the live
- * ones, or a {@code reset} event when the log no longer holds them or they are more than
- * {@code admission.replays.max-length}; a client that would be replayed from the log
- * while {@code admission.replays.max-concurrent} replays run is refused with 503 and
- * {@code Retry-After}.
+ * per notification, its id {@code <epoch>-<number>} (see {@link EventId}), its data the
+ * notification as JSON. A comment goes out at once on connect (no headers go out before
+ * the first bytes), with the {@code retry:} delay; a heartbeat comment keeps proxies from
+ * closing an idle stream. A client that sends {@code Last-Event-ID} (or
+ * {@code lastEventId}, for clients that cannot set headers) first gets every notification
+ * after that id, then the live ones, or a {@code reset} event when the id is of another
+ * epoch (or a bare number from before epochs), the log no longer holds them, or they are
+ * more than {@code admission.replays.max-length}; a client that would be replayed from
+ * the log while {@code admission.replays.max-concurrent} replays run is refused with 503
+ * and {@code Retry-After}.
  */
 @RestController
 class VideoStatsEvents {
@@ -58,7 +60,7 @@ class VideoStatsEvents {
 	Mono<Void> videoStats(@RequestParam(name = "videoId", required = false) List<String> videoIds,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
 			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam, ServerWebExchange exchange) {
-		Long lastEventId = lastEventId((lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParam,
+		EventId lastEventId = lastEventId((lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParam,
 				(lastEventIdHeader != null) ? "Last-Event-ID" : "lastEventId");
 		ServerHttpResponse response = exchange.getResponse();
 		Set<String> wanted = (videoIds != null) ? Set.copyOf(videoIds) : Set.of();
@@ -98,20 +100,17 @@ class VideoStatsEvents {
 		return NotificationHub.Client.ANY_THREAD;
 	}
 
-	private static Long lastEventId(String value, String field) {
+	private static @Nullable EventId lastEventId(@Nullable String value, String field) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
 		try {
-			long id = Long.parseLong(value.strip());
-			if (id >= 0) {
-				return id;
-			}
+			return EventId.parse(value);
 		}
-		catch (NumberFormatException ex) {
-			// answered below
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException(field,
+					"must be an event id of this stream (<epoch>-<number>, as the stream sent it)");
 		}
-		throw new InvalidRequestException(field, "must be a notification id (a whole number, 0 or more)");
 	}
 
 	/**

@@ -16,8 +16,18 @@
  * A client that reconnects is given what it missed by {@link EventStreams}, from the
  * tail's window or from the log, or told to {@code reset}, as the tail decides; every
  * frame on the wire is encoded by {@link SseFrames}.
+ * <p>
+ * An event id ({@link EventId}) is {@code <epoch>-<number>}: numbers count only within
+ * the log's epoch ({@link NotificationEpochs}), which changes when the log went back (a
+ * restore, a failover, a lost write), as the sequencer finds by {@link LogLineage} before
+ * it numbers, or a client resuming ahead of the log shows. Every read of the log reads
+ * its epoch, so each instance's tail moves to a new one at its next read and resets its
+ * clients.
  */
 @ApplicationModule(allowedDependencies = { "outbox", "messaging", "background", "admission", "web" })
+@NullMarked
 package io.captionflow.gateway.notify;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

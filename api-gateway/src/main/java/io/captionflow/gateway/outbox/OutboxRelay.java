@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.captionflow.gateway.background.RoundLoop;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -73,10 +74,11 @@ class OutboxRelay extends RoundLoop {
 		if (Thread.interrupted()) {
 			throw new InterruptedException();
 		}
-		if (round == null || round.failure() == null) {
-			return (round != null) ? round.published() : 0;
+		RuntimeException failure = (round != null) ? round.failure() : null;
+		if (failure != null) {
+			throw failure;
 		}
-		throw round.failure();
+		return (round != null) ? round.published() : 0;
 	}
 
 	private Mono<Round> publishBatch() {
@@ -145,10 +147,10 @@ class OutboxRelay extends RoundLoop {
 	private record OutboxRow(long id, String topic, String key, String payload) {
 	}
 
-	private record Sent(List<Long> acknowledged, RuntimeException failure) {
+	private record Sent(List<Long> acknowledged, @Nullable RuntimeException failure) {
 	}
 
-	private record Round(int published, RuntimeException failure) {
+	private record Round(int published, @Nullable RuntimeException failure) {
 
 		static final Round LOCKED = new Round(LOCKED_ELSEWHERE, null);
 

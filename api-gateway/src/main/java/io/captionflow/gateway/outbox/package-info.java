@@ -3,6 +3,9 @@
  * announce, and the relay that publishes them to Kafka once the broker can take them.
  */
 @ApplicationModule(allowedDependencies = { "background" })
+@NullMarked
 package io.captionflow.gateway.outbox;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

@@ -2,6 +2,7 @@ package io.captionflow.gateway.security;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import io.captionflow.gateway.web.Refusal;
@@ -247,7 +248,10 @@ class AccessConfiguration {
 	 */
 	@Bean
 	ServerExchangeRejectedHandler rejectedUrls() {
-		return (exchange, ex) -> Refusal.of(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage()).write(exchange);
+		return (exchange, ex) -> Refusal
+			.of(HttpStatus.BAD_REQUEST, "Invalid request",
+					Objects.requireNonNullElse(ex.getMessage(), ex.getClass().getSimpleName()))
+			.write(exchange);
 	}
 
 	/**

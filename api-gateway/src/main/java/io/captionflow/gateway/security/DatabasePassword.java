@@ -1,5 +1,9 @@
 package io.captionflow.gateway.security;
 
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.EnvironmentAware;
@@ -13,7 +17,7 @@ import org.springframework.core.env.Environment;
  */
 final class DatabasePassword implements BeanFactoryPostProcessor, EnvironmentAware {
 
-	private Environment environment;
+	private @Nullable Environment environment;
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -22,7 +26,8 @@ final class DatabasePassword implements BeanFactoryPostProcessor, EnvironmentAwa
 
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-		check(this.environment);
+		// Spring hands an EnvironmentAware post-processor its environment first
+		check(Objects.requireNonNull(this.environment, "no environment was set"));
 	}
 
 	/**

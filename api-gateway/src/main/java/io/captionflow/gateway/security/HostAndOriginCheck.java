@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.captionflow.gateway.web.Refusal;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -106,7 +107,7 @@ final class HostAndOriginCheck implements WebFilter {
 	 * @return the origin, or null for {@code null} (an opaque origin) or anything not an
 	 * http(s) origin
 	 */
-	static String origin(String text) {
+	static @Nullable String origin(String text) {
 		try {
 			URI uri = new URI(text.strip());
 			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;

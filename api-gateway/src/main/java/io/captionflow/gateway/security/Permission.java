@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -96,7 +98,7 @@ enum Permission {
 	 * @param value a list of names or one space-separated string
 	 * @return the names
 	 */
-	static List<String> names(Object value) {
+	static List<String> names(@Nullable Object value) {
 		if (value instanceof String text) {
 			return List.of(text.strip().split("\\s+"));
 		}

@@ -10,6 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.EnvironmentAware;
@@ -27,7 +29,7 @@ final class PrivateDataDirectory implements BeanFactoryPostProcessor, Environmen
 
 	static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
-	private String folder;
+	private @Nullable String folder;
 
 	@Override
 	public void setEnvironment(Environment environment) {

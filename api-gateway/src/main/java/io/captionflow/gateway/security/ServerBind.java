@@ -3,6 +3,8 @@ package io.captionflow.gateway.security;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.env.Environment;
 
 /**
@@ -11,7 +13,7 @@ import org.springframework.core.env.Environment;
  *
  * @param address the configured address, or null for every interface
  */
-public record ServerBind(InetAddress address) {
+public record ServerBind(@Nullable InetAddress address) {
 
 	/**
 	 * The bind the environment configures.

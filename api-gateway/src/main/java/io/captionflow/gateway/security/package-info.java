@@ -4,6 +4,9 @@
  * hosts and origins, and the browser's security headers.
  */
 @ApplicationModule(allowedDependencies = { "web" })
+@NullMarked
 package io.captionflow.gateway.security;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -17,6 +18,7 @@ import io.captionflow.events.WorkLimits;
 import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.web.LogText;
 import io.captionflow.gateway.web.MediaFiles;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -147,7 +149,9 @@ class ManifestImporter implements ApplicationRunner {
 			throw new InvalidRequestException("captions", "holds " + count + " captions; at most "
 					+ this.properties.limits().maxManifestCaptions() + " are imported");
 		}
-		VideoProbe.Facts facts = this.probe.probe(manifest.media()).block(PROBE_WAIT);
+		// the probe gives facts or fails, never nothing
+		VideoProbe.Facts facts = Objects.requireNonNull(this.probe.probe(manifest.media()).block(PROBE_WAIT),
+				"the probe gave no facts");
 		if (facts.width() != manifest.width() || facts.height() != manifest.height()
 				|| facts.frameCount() != manifest.frameCount()) {
 			logger.warn(
@@ -172,7 +176,7 @@ class ManifestImporter implements ApplicationRunner {
 		throw new InvalidRequestException(violation.field(), violation.message());
 	}
 
-	private static String firstLine(String message) {
+	private static String firstLine(@Nullable String message) {
 		if (message == null) {
 			return "";
 		}

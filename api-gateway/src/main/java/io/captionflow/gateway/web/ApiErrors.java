@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.netty.channel.ChannelException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -126,7 +127,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
 	}
 
-	private static JacksonException jsonCause(Throwable ex) {
+	private static @Nullable JacksonException jsonCause(Throwable ex) {
 		for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
 			if (cause instanceof JacksonException json) {
 				return json;

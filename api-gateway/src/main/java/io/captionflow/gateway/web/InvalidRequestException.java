@@ -1,5 +1,7 @@
 package io.captionflow.gateway.web;
 
+import java.util.Objects;
+
 /**
  * A request is well-formed but asks for something impossible; answered with 400 naming
  * the field.
@@ -24,6 +26,15 @@ public class InvalidRequestException extends RuntimeException {
 	 */
 	public String field() {
 		return this.field;
+	}
+
+	/**
+	 * What went wrong; never null, since every constructor takes it.
+	 * @return the message
+	 */
+	@Override
+	public String getMessage() {
+		return Objects.requireNonNull(super.getMessage());
 	}
 
 }

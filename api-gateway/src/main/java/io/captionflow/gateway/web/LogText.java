@@ -1,5 +1,7 @@
 package io.captionflow.gateway.web;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Text from outside (ids, reasons, messages of refused input) made safe to log: control
  * characters are written as escapes, so a crafted value cannot forge or split log lines,
@@ -18,7 +20,7 @@ public final class LogText {
 	 * @param text any text, or null
 	 * @return the text as it may be logged
 	 */
-	public static String escape(String text) {
+	public static String escape(@Nullable String text) {
 		if (text == null) {
 			return "null";
 		}

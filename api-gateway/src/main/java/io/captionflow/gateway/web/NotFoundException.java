@@ -1,5 +1,7 @@
 package io.captionflow.gateway.web;
 
+import java.util.Objects;
+
 /**
  * A resource named in a request does not exist; answered with 404.
  */
@@ -11,6 +13,15 @@ public class NotFoundException extends RuntimeException {
 	 */
 	public NotFoundException(String message) {
 		super(message);
+	}
+
+	/**
+	 * What went wrong; never null, since every constructor takes it.
+	 * @return the message
+	 */
+	@Override
+	public String getMessage() {
+		return Objects.requireNonNull(super.getMessage());
 	}
 
 }

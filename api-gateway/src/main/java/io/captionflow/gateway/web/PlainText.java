@@ -1,5 +1,7 @@
 package io.captionflow.gateway.web;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The patterns text fields of requests are held to: no control characters (NUL above all,
  * which PostgreSQL refuses), except line breaks and tabs where a field may hold several
@@ -26,14 +28,11 @@ public final class PlainText {
 	 * Text from a worker or another system made to fit its column: control characters
 	 * other than line breaks and tabs dropped, then cut to a length without splitting a
 	 * surrogate pair.
-	 * @param text the text, or null
+	 * @param text the text
 	 * @param maxLength the column's length
-	 * @return the text as it may be stored, or null
+	 * @return the text as it may be stored
 	 */
 	public static String bounded(String text, int maxLength) {
-		if (text == null) {
-			return null;
-		}
 		StringBuilder kept = new StringBuilder(Math.min(text.length(), maxLength));
 		for (int i = 0; i < text.length() && kept.length() < maxLength; i++) {
 			char c = text.charAt(i);
@@ -46,6 +45,16 @@ public final class PlainText {
 			kept.setLength(kept.length() - 1);
 		}
 		return kept.toString();
+	}
+
+	/**
+	 * {@link #bounded(String, int)} for a column that may be null.
+	 * @param text the text, or null
+	 * @param maxLength the column's length
+	 * @return the text as it may be stored, or null
+	 */
+	public static @Nullable String boundedOrNull(@Nullable String text, int maxLength) {
+		return (text != null) ? bounded(text, maxLength) : null;
 	}
 
 }

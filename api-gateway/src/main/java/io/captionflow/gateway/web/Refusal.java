@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +26,7 @@ import org.springframework.web.server.ServerWebExchange;
  * @param detail what is wrong, or what was over which limit
  * @param retryAfter when to try again, or null when waiting would not help
  */
-public record Refusal(HttpStatus status, String title, String detail, Duration retryAfter) {
+public record Refusal(HttpStatus status, String title, String detail, @Nullable Duration retryAfter) {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -53,8 +54,9 @@ public record Refusal(HttpStatus status, String title, String detail, Duration r
 		response.setStatusCode(this.status);
 		HttpHeaders headers = response.getHeaders();
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		if (this.retryAfter != null) {
-			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds()));
+		Long retryAfterSeconds = (this.retryAfter != null) ? retryAfterSeconds() : null;
+		if (retryAfterSeconds != null) {
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
 		}
 		headers.setCacheControl("no-store");
 		// refusals of the abuse limits are written before the security layer, which adds
@@ -62,7 +64,7 @@ public record Refusal(HttpStatus status, String title, String detail, Duration r
 		headers.set("X-Content-Type-Options", "nosniff");
 		headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 		Problem problem = new Problem("about:blank", this.title, this.status.value(), this.detail,
-				exchange.getRequest().getPath().value(), (this.retryAfter != null) ? retryAfterSeconds() : null);
+				exchange.getRequest().getPath().value(), retryAfterSeconds);
 		byte[] body = JSON.writeValueAsBytes(problem);
 		headers.setContentLength(body.length);
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
@@ -71,9 +73,14 @@ public record Refusal(HttpStatus status, String title, String detail, Duration r
 	/**
 	 * {@code Retry-After} in whole seconds, rounded up, at least one.
 	 * @return seconds
+	 * @throws IllegalStateException when waiting would not help
 	 */
 	public long retryAfterSeconds() {
-		long millis = this.retryAfter.toMillis();
+		Duration wait = this.retryAfter;
+		if (wait == null) {
+			throw new IllegalStateException("waiting would not lift this refusal");
+		}
+		long millis = wait.toMillis();
 		return Math.max(1, (millis + 999) / 1000);
 	}
 
@@ -90,7 +97,7 @@ public record Refusal(HttpStatus status, String title, String detail, Duration r
 	 */
 	@JsonPropertyOrder({ "type", "title", "status", "detail", "instance", "retryAfter" })
 	private record Problem(String type, String title, int status, String detail, String instance,
-			@JsonInclude(JsonInclude.Include.NON_NULL) Long retryAfter) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long retryAfter) {
 	}
 
 }

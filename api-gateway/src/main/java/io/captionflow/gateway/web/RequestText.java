@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,7 +47,7 @@ class RequestText {
 		};
 	}
 
-	private static String controlCharacters(ServerHttpRequest request) {
+	private static @Nullable String controlCharacters(ServerHttpRequest request) {
 		String path = request.getURI().getPath();
 		if (path != null && hasControl(path)) {
 			return "path";
@@ -59,7 +60,7 @@ class RequestText {
 		return null;
 	}
 
-	private static boolean hasControl(String text) {
+	private static boolean hasControl(@Nullable String text) {
 		return text != null && text.chars().anyMatch(Character::isISOControl);
 	}
 

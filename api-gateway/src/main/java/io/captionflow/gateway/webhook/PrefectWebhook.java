@@ -10,6 +10,7 @@ import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.webhook.FieldRules.Line;
 import io.captionflow.gateway.webhook.FieldRules.Lines;
 import io.captionflow.gateway.webhook.FieldRules.RequiredLine;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationContext;
@@ -38,8 +39,9 @@ import tools.jackson.databind.annotation.JsonDeserialize;
 @JsonIgnoreProperties(ignoreUnknown = true)
 record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 		@RequiredLine(max = FieldRules.MAX_NAME) String flowRunId,
-		@JsonDeserialize(using = ObjectOrNone.class) Parameters parameters,
-		@Line(max = FieldRules.MAX_ID) String videoId, @JsonDeserialize(using = NameOrObject.class) State state) {
+		@JsonDeserialize(using = ObjectOrNone.class) @Nullable Parameters parameters,
+		@Line(max = FieldRules.MAX_ID) @Nullable String videoId,
+		@JsonDeserialize(using = NameOrObject.class) @Nullable State state) {
 
 	private static final String STATE_TYPE_ENUM = "statetype.";
 
@@ -65,8 +67,10 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * The video: {@code parameters.video_id}, else the top-level {@code videoId}.
 	 * @return the video id, null when neither is given
 	 */
-	String video() {
-		return parametersNameTheVideo() ? this.parameters.videoId() : this.videoId;
+	@Nullable String video() {
+		Parameters given = this.parameters;
+		String named = (given != null) ? given.videoId() : null;
+		return (named != null) ? named : this.videoId;
 	}
 
 	/**
@@ -75,15 +79,16 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * @throws InvalidRequestException when the state is missing or not a Prefect state
 	 */
 	WebhookPayload payload() {
-		String name = (this.state != null) ? this.state.label() : null;
-		if (name == null || name.isBlank()) {
+		State state = this.state;
+		String name = (state != null) ? state.label() : null;
+		if (state == null || name == null || name.isBlank()) {
 			throw new InvalidRequestException("state", "must be a Prefect state name, type or object");
 		}
 		String type = STATE_TYPES.get(name.strip().replace("_", "").toLowerCase(Locale.ROOT));
 		if (type == null) {
 			throw new InvalidRequestException("state", "'" + name + "' is not a Prefect state");
 		}
-		String detail = this.state.detail();
+		String detail = state.detail();
 		String describe = "Prefect flow run " + this.flowRunId + " of " + this.flowName + " is " + name;
 		String reason = "Prefect flow run " + this.flowRunId + " " + type.toLowerCase(Locale.ROOT)
 				+ ((detail != null) ? ": " + detail : "");
@@ -94,7 +99,12 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 			case "FAILED", "CRASHED", "CANCELLED" -> VideoNotification.Status.ERROR;
 			default -> null;
 		};
-		return new WebhookPayload(video(), this.flowName, status,
+		// the reader refuses a webhook naming no video before it asks for the payload
+		String video = video();
+		if (video == null) {
+			throw new InvalidRequestException("parameters.video_id", "is required");
+		}
+		return new WebhookPayload(video, this.flowName, status,
 				(status == VideoNotification.Status.ERROR) ? truncate(reason, FieldRules.MAX_REASON) : null, describe);
 	}
 
@@ -102,7 +112,7 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * A state type as Prefect's enum prints it, {@code StateType.COMPLETED}, as the type:
 	 * what a template's bare {@code {{ flow_run.state.type }}} renders.
 	 */
-	private static String withoutEnumName(String type) {
+	private static @Nullable String withoutEnumName(@Nullable String type) {
 		return (type != null && type.regionMatches(true, 0, STATE_TYPE_ENUM, 0, STATE_TYPE_ENUM.length()))
 				? type.substring(STATE_TYPE_ENUM.length()) : type;
 	}
@@ -117,7 +127,7 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * @param videoId {@code video_id}, the video
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Parameters(@JsonProperty("video_id") @Line(max = FieldRules.MAX_ID) String videoId) {
+	record Parameters(@JsonProperty("video_id") @Line(max = FieldRules.MAX_ID) @Nullable String videoId) {
 	}
 
 	/**
@@ -130,14 +140,14 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 		 * @return the name or type it is looked up by and described as, null when it has
 		 * neither
 		 */
-		String label();
+		@Nullable String label();
 
 		/**
 		 * What the state says beyond its type: its name when that is not the type, and
 		 * its message.
 		 * @return the detail, null when there is none
 		 */
-		String detail();
+		@Nullable String detail();
 
 	}
 
@@ -147,15 +157,15 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 *
 	 * @param name the state name or type
 	 */
-	record Named(String name) implements State {
+	record Named(@Nullable String name) implements State {
 
 		@Override
-		public String label() {
+		public @Nullable String label() {
 			return withoutEnumName(this.name);
 		}
 
 		@Override
-		public String detail() {
+		public @Nullable String detail() {
 			return null;
 		}
 
@@ -169,17 +179,18 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	 * @param message the state's message; lines are allowed
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Detailed(@Line(max = FieldRules.MAX_NAME) String type, @Line(max = FieldRules.MAX_NAME) String name,
-			@Lines(max = FieldRules.MAX_REASON) String message) implements State {
+	record Detailed(@Line(max = FieldRules.MAX_NAME) @Nullable String type,
+			@Line(max = FieldRules.MAX_NAME) @Nullable String name,
+			@Lines(max = FieldRules.MAX_REASON) @Nullable String message) implements State {
 
 		@Override
-		public String label() {
+		public @Nullable String label() {
 			String type = withoutEnumName(this.type);
 			return (type != null) ? type : this.name;
 		}
 
 		@Override
-		public String detail() {
+		public @Nullable String detail() {
 			String type = withoutEnumName(this.type);
 			if (this.name != null && type != null && !this.name.equalsIgnoreCase(type)) {
 				return (this.message != null) ? this.name + ": " + this.message : this.name;
@@ -193,7 +204,7 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	static final class ObjectOrNone extends ValueDeserializer<Parameters> {
 
 		@Override
-		public Parameters deserialize(JsonParser parser, DeserializationContext context) {
+		public @Nullable Parameters deserialize(JsonParser parser, DeserializationContext context) {
 			if (parser.hasToken(JsonToken.START_OBJECT)) {
 				return context.readValue(parser, Parameters.class);
 			}
@@ -210,7 +221,7 @@ record PrefectWebhook(@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 	static final class NameOrObject extends ValueDeserializer<State> {
 
 		@Override
-		public State deserialize(JsonParser parser, DeserializationContext context) {
+		public @Nullable State deserialize(JsonParser parser, DeserializationContext context) {
 			if (parser.hasToken(JsonToken.VALUE_STRING)) {
 				return new Named(parser.getString());
 			}

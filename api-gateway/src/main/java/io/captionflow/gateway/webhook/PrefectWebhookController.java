@@ -86,18 +86,24 @@ class PrefectWebhookController {
 		if (deliveryId != null && deliveryId.chars().anyMatch(Character::isISOControl)) {
 			throw new InvalidRequestException(StandardWebhooks.ID, PlainText.SINGLE_LINE_MESSAGE);
 		}
-		String deliveryKey = (deliveryId != null) ? source.deliveryKey(deliveryId) : null;
-		Mono<Outcome> outcome = (deliveryId != null)
-				? delivered(deliveryKey, deliveryId).switchIfEmpty(apply(payload, source)
-					.flatMap((applied) -> this.deliveries.remember(deliveryKey, applied).thenReturn(applied)))
-				: apply(payload, source);
+		Mono<Outcome> outcome = (deliveryId != null) ? once(payload, source, deliveryId)
+				: this.transaction.transactional(apply(payload, source));
+		return outcome.map((result) -> new Receipt(result.success(), result.message(), this.hub.connectedClients()));
+	}
+
+	/**
+	 * A delivery with an id: applied once, a redelivery answered with the first's
+	 * outcome.
+	 */
+	private Mono<Outcome> once(WebhookPayload payload, WebhookSource source, String deliveryId) {
+		String deliveryKey = source.deliveryKey(deliveryId);
+		Mono<Outcome> outcome = delivered(deliveryKey, deliveryId).switchIfEmpty(apply(payload, source)
+			.flatMap((applied) -> this.deliveries.remember(deliveryKey, applied).thenReturn(applied)));
 		return this.transaction.transactional(outcome)
 			// the same webhook-id delivered twice at once: the later one finds the
 			// first's outcome
 			.onErrorResume(DataIntegrityViolationException.class,
-					(ex) -> (deliveryId != null) ? delivered(deliveryKey, deliveryId).switchIfEmpty(Mono.error(ex))
-							: Mono.error(ex))
-			.map((result) -> new Receipt(result.success(), result.message(), this.hub.connectedClients()));
+					(ex) -> delivered(deliveryKey, deliveryId).switchIfEmpty(Mono.error(ex)));
 	}
 
 	private Mono<Outcome> apply(WebhookPayload payload, WebhookSource source) {

@@ -5,6 +5,7 @@ import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.webhook.FieldRules.Lines;
 import io.captionflow.gateway.webhook.FieldRules.RequiredLine;
 import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The job-status webhook, in the notification's own shape: {@code {videoId, flowName,
@@ -20,7 +21,7 @@ record StatusWebhook(@RequiredLine(max = FieldRules.MAX_ID) String videoId,
 		@RequiredLine(max = FieldRules.MAX_NAME) String flowName,
 		@RequiredLine(max = 32) @Pattern(regexp = "started|complete|error",
 				message = "must be one of started, complete, error", groups = FieldRules.Known.class) String status,
-		@Lines(max = FieldRules.MAX_REASON) String error) {
+		@Lines(max = FieldRules.MAX_REASON) @Nullable String error) {
 
 	/**
 	 * What the webhook says, once its fields are checked.

@@ -1,6 +1,7 @@
 package io.captionflow.gateway.webhook;
 
 import io.captionflow.events.VideoNotification;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a job-status webhook says, whichever shape it came in ({@link StatusWebhook} or
@@ -12,6 +13,7 @@ import io.captionflow.events.VideoNotification;
  * @param error the reason, for {@code error}
  * @param describe what the webhook said, for the response message
  */
-record WebhookPayload(String videoId, String flowName, VideoNotification.Status status, String error, String describe) {
+record WebhookPayload(String videoId, String flowName, VideoNotification.@Nullable Status status,
+		@Nullable String error, String describe) {
 
 }

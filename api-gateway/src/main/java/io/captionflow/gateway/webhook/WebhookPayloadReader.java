@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.captionflow.gateway.web.InvalidRequestException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -199,7 +200,7 @@ final class WebhookPayloadReader {
 	private static final class StrictText extends ValueDeserializer<String> {
 
 		@Override
-		public String deserialize(JsonParser parser, DeserializationContext context) {
+		public @Nullable String deserialize(JsonParser parser, DeserializationContext context) {
 			if (parser.hasToken(JsonToken.VALUE_STRING)) {
 				return parser.getString();
 			}

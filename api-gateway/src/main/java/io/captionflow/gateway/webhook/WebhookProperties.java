@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -45,7 +47,8 @@ public record WebhookProperties(@DefaultValue Map<String, Source> sources, @Defa
 	 * @param flows the flows ({@code flowName}) this source may post for, {@code *} for
 	 * every flow
 	 */
-	public record Source(@DefaultValue List<String> secrets, String tokenSha256, @DefaultValue List<String> flows) {
+	public record Source(@DefaultValue List<String> secrets, @Nullable String tokenSha256,
+			@DefaultValue List<String> flows) {
 	}
 
 }

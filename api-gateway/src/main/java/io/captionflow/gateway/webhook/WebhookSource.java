@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An external system that posts webhooks: its name, its credential (Standard Webhooks
  * keys, or the SHA-256 of a bearer token) and the flows it may post for.
@@ -18,7 +20,7 @@ import java.util.Set;
  * @param tokenSha256 the SHA-256 of the bearer token, null for a signing source
  * @param flows the flows it may post for, {@code *} for every flow
  */
-record WebhookSource(String name, List<byte[]> keys, byte[] tokenSha256, Set<String> flows) {
+record WebhookSource(String name, List<byte[]> keys, byte @Nullable [] tokenSha256, Set<String> flows) {
 
 	/** The {@code flows} entry that allows every flow. */
 	static final String EVERY_FLOW = "*";

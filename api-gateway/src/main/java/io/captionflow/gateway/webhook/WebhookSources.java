@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The webhook sources configured, and who a request is from.
  * <p>
@@ -54,13 +56,13 @@ final class WebhookSources {
 
 	private final List<WebhookSource> sources;
 
-	private final WebhookSource unsigned;
+	private final @Nullable WebhookSource unsigned;
 
 	private final String unsignedRefusal;
 
 	private final StandardWebhooks signatures;
 
-	private WebhookSources(List<WebhookSource> sources, WebhookSource unsigned, String unsignedRefusal,
+	private WebhookSources(List<WebhookSource> sources, @Nullable WebhookSource unsigned, String unsignedRefusal,
 			StandardWebhooks signatures) {
 		this.sources = sources;
 		this.unsigned = unsigned;
@@ -77,7 +79,7 @@ final class WebhookSources {
 	 * @return the sources
 	 * @throws InvalidSettingsException naming every setting at fault
 	 */
-	static WebhookSources of(WebhookProperties settings, InetAddress bind, Clock clock) {
+	static WebhookSources of(WebhookProperties settings, @Nullable InetAddress bind, Clock clock) {
 		List<String> errors = new ArrayList<>();
 		checkDurations(settings.tolerance(), settings.deliveryRetention(), errors);
 		List<WebhookSource> sources = new ArrayList<>();
@@ -194,7 +196,7 @@ final class WebhookSources {
 		return match;
 	}
 
-	private static WebhookSource source(String name, WebhookProperties.Source settings, List<String> errors) {
+	private static @Nullable WebhookSource source(String name, WebhookProperties.Source settings, List<String> errors) {
 		String setting = PREFIX + ".sources." + name;
 		if (!NAME.matcher(name).matches()) {
 			errors.add(setting + ": a source name is lowercase letters, digits and dashes, at most 63");
@@ -205,7 +207,8 @@ final class WebhookSources {
 			return null;
 		}
 		List<String> secrets = settings.secrets().stream().filter((secret) -> !secret.isBlank()).toList();
-		boolean token = settings.tokenSha256() != null && !settings.tokenSha256().isBlank();
+		String hashedToken = settings.tokenSha256();
+		boolean token = hashedToken != null && !hashedToken.isBlank();
 		if (secrets.isEmpty() && !token) {
 			errors.add(setting + ": has no credential; configure secrets (Standard Webhooks whsec_ secrets) or "
 					+ "token-sha256 (the SHA-256 of a bearer token)");
@@ -226,7 +229,8 @@ final class WebhookSources {
 					+ WebhookSource.EVERY_FLOW + " for every flow");
 		}
 		List<byte[]> keys = keys(setting + ".secrets", secrets, errors);
-		byte[] tokenSha256 = token ? tokenSha256(setting + ".token-sha256", settings.tokenSha256(), errors) : null;
+		byte[] tokenSha256 = (token && hashedToken != null)
+				? tokenSha256(setting + ".token-sha256", hashedToken, errors) : null;
 		return new WebhookSource(name, keys, tokenSha256, flows);
 	}
 
@@ -249,7 +253,7 @@ final class WebhookSources {
 		return keys;
 	}
 
-	private static byte[] tokenSha256(String setting, String value, List<String> errors) {
+	private static byte @Nullable [] tokenSha256(String setting, String value, List<String> errors) {
 		String hex = value.strip().toLowerCase(Locale.ROOT);
 		if (hex.length() != 64 || !hex.chars().allMatch(HexFormat::isHexDigit)) {
 			errors.add(setting + ": is not a SHA-256 as 64 hex digits; hash the token (at least " + MIN_KEY_BYTES

@@ -4,6 +4,9 @@
  * pushed like the pipeline's own.
  */
 @ApplicationModule(allowedDependencies = { "video", "notify", "security", "background", "web" })
+@NullMarked
 package io.captionflow.gateway.webhook;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

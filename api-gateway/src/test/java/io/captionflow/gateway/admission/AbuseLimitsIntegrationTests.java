@@ -245,49 +245,52 @@ class AbuseLimitsIntegrationTests {
 		// every row numbered, so that nothing new comes while the test reads
 		await().atMost(WAIT).until(() -> numbered() == rows());
 		long newest = numbered();
+		long epoch = epoch();
 
 		// a client that does not read: 500 events of 2 KB do not fit in its socket's
 		// buffers, yet its replay, read from the log whole, holds no permit while it
 		// waits
 		RawConnection stalled = keep(RawConnection.open("127.0.0.11", this.port, 4096));
-		stalled.send("GET " + StreamAdmission.PATH + " HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: " + (newest - 500)
-				+ "\r\n\r\n");
+		stalled.send("GET " + StreamAdmission.PATH + " HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: " + epoch + "-"
+				+ (newest - 500) + "\r\n\r\n");
 		assertThat(stalled.head().status()).isEqualTo(200);
 		await().atMost(WAIT).until(() -> replaysActive() == 0);
 		double refusedBefore = rejected("replays");
-		RawConnection next = keep(
-				RawConnection.stream("127.0.0.12", this.port, "Last-Event-ID: " + (newest - 100) + "\r\n"));
+		RawConnection next = keep(RawConnection.stream("127.0.0.12", this.port,
+				"Last-Event-ID: " + epoch + "-" + (newest - 100) + "\r\n"));
 		assertThat(next.head().status()).isEqualTo(200);
 		next.readInBackground();
 		await().atMost(WAIT)
-			.until(() -> next.received().contains("id:" + (newest - 99) + "\n")
-					&& next.received().contains("id:" + newest + "\n"));
+			.until(() -> next.received().contains("id:" + epoch + "-" + (newest - 99) + "\n")
+					&& next.received().contains("id:" + epoch + "-" + newest + "\n"));
 		assertThat(rejected("replays")).isEqualTo(refusedBefore);
 
 		// from memory: no replay from the log needed
 		RawConnection recent = keep(
-				RawConnection.stream("127.0.0.12", this.port, "Last-Event-ID: " + (newest - 1) + "\r\n"));
+				RawConnection.stream("127.0.0.12", this.port, "Last-Event-ID: " + epoch + "-" + (newest - 1) + "\r\n"));
 		assertThat(recent.head().status()).isEqualTo(200);
 		recent.readInBackground();
-		await().atMost(WAIT).until(() -> recent.received().contains("id:" + newest + "\n"));
+		await().atMost(WAIT).until(() -> recent.received().contains("id:" + epoch + "-" + newest + "\n"));
 
 		// more than max-length behind: reset, without a scan of the log
 		double resetsBefore = this.meters.get("captionflow.sse.replays.reset").counter().count();
-		RawConnection far = keep(RawConnection.stream("127.0.0.12", this.port, "Last-Event-ID: 0\r\n"));
+		RawConnection far = keep(RawConnection.stream("127.0.0.12", this.port, "Last-Event-ID: " + epoch + "-0\r\n"));
 		assertThat(far.head().status()).isEqualTo(200);
 		far.readInBackground();
 		await().atMost(WAIT).until(() -> far.received().contains("event:reset\n"));
-		assertThat(far.received()).contains("id:" + newest + "\nevent:reset\ndata:{\"lastEventId\":0,")
+		assertThat(far.received())
+			.contains("id:" + epoch + "-" + newest
+					+ "\nevent:reset\ndata:{\"reason\":\"too-far-behind\",\"lastEventId\":\"" + epoch + "-0\",")
 			.doesNotContain("event:video-stats-updated");
 		assertThat(this.meters.get("captionflow.sse.replays.reset").counter().count() - resetsBefore).isEqualTo(1);
 
-		RawConnection replayed = keep(
-				RawConnection.stream("127.0.0.12", this.port, "Last-Event-ID: " + (newest - 10) + "\r\n"));
+		RawConnection replayed = keep(RawConnection.stream("127.0.0.12", this.port,
+				"Last-Event-ID: " + epoch + "-" + (newest - 10) + "\r\n"));
 		assertThat(replayed.head().status()).isEqualTo(200);
 		replayed.readInBackground();
 		await().atMost(WAIT)
-			.until(() -> replayed.received().contains("id:" + (newest - 9) + "\n")
-					&& replayed.received().contains("id:" + newest + "\n"));
+			.until(() -> replayed.received().contains("id:" + epoch + "-" + (newest - 9) + "\n")
+					&& replayed.received().contains("id:" + epoch + "-" + newest + "\n"));
 		await().atMost(WAIT).until(() -> replaysActive() == 0);
 	}
 
@@ -400,6 +403,13 @@ class AbuseLimitsIntegrationTests {
 			.bind("at", OffsetDateTime.now(ZoneOffset.UTC))
 			.fetch()
 			.rowsUpdated()
+			.block(WAIT);
+	}
+
+	private long epoch() {
+		return this.db.sql("select epoch from notification_epoch where id = 1")
+			.map((row) -> row.get(0, Long.class))
+			.one()
 			.block(WAIT);
 	}
 

@@ -80,10 +80,11 @@ class ReplayRefusalIntegrationTests {
 		}
 		await().atMost(WAIT).until(() -> numbered() >= 10);
 		long newest = numbered();
+		long epoch = epoch();
 		double refusedBefore = this.meters.get("captionflow.sse.rejected").tag("reason", "replays").counter().count();
 
 		try (RawConnection behind = RawConnection.stream("127.0.0.1", this.port,
-				"Last-Event-ID: " + (newest - 8) + "\r\n")) {
+				"Last-Event-ID: " + epoch + "-" + (newest - 8) + "\r\n")) {
 			RawConnection.Response refused = behind.body(behind.head());
 			assertThat(refused.status()).isEqualTo(503);
 			assertThat(refused.headers()).containsEntry("retry-after", "5")
@@ -96,11 +97,18 @@ class ReplayRefusalIntegrationTests {
 			.isEqualTo(1);
 
 		try (RawConnection recent = RawConnection.stream("127.0.0.1", this.port,
-				"Last-Event-ID: " + (newest - 1) + "\r\n")) {
+				"Last-Event-ID: " + epoch + "-" + (newest - 1) + "\r\n")) {
 			assertThat(recent.head().status()).isEqualTo(200);
 			recent.readInBackground();
-			await().atMost(WAIT).until(() -> recent.received().contains("id:" + newest + "\n"));
+			await().atMost(WAIT).until(() -> recent.received().contains("id:" + epoch + "-" + newest + "\n"));
 		}
+	}
+
+	private long epoch() {
+		return this.db.sql("select epoch from notification_epoch where id = 1")
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.block(WAIT);
 	}
 
 	private long numbered() {

@@ -128,7 +128,8 @@ class EventStreamIntegrationTests {
 	void reconnectingClientGetsWhatItMissedThenLiveEvents() {
 		SseClient first = connect("", Map.of());
 		webhook("v1", "first", "started");
-		long seen = first.nextEvent(WAIT).idValue();
+		SseClient.Frame seenFrame = first.nextEvent(WAIT);
+		long seen = seenFrame.idValue();
 		first.close();
 		// missed: three of v1 and one of v2
 		webhook("v1", "missed-1", "started");
@@ -136,7 +137,7 @@ class EventStreamIntegrationTests {
 		webhook("v1", "missed-2", "complete");
 		webhook("v1", "missed-3", "error");
 
-		SseClient again = connect("?videoId=v1", Map.of("Last-Event-ID", Long.toString(seen)));
+		SseClient again = connect("?videoId=v1", Map.of("Last-Event-ID", seenFrame.id()));
 		List<SseClient.Frame> replayed = List.of(again.nextEvent(WAIT), again.nextEvent(WAIT), again.nextEvent(WAIT));
 		assertThat(replayed).extracting((frame) -> flowName(frame)).containsExactly("missed-1", "missed-2", "missed-3");
 		assertThat(replayed).extracting(SseClient.Frame::idValue).isSorted().allMatch((id) -> id > seen);
@@ -145,7 +146,7 @@ class EventStreamIntegrationTests {
 		assertThat(flowName(again.nextEvent(WAIT))).isEqualTo("live");
 
 		// older than the four the hub keeps in memory: read from the log, all videos
-		SseClient fromLog = connect("?lastEventId=" + seen, Map.of());
+		SseClient fromLog = connect("?lastEventId=" + seenFrame.id(), Map.of());
 		List<String> names = new ArrayList<>();
 		for (int i = 0; i < 6; i++) {
 			names.add(flowName(fromLog.nextEvent(WAIT)));
@@ -156,13 +157,14 @@ class EventStreamIntegrationTests {
 	@Test
 	void replayAndLiveMeetWithoutGapOrDuplicateWhileOthersAppend() throws Exception {
 		long start = newest();
+		long epoch = epoch();
 		int appends = 150;
 		// a client that reconnects every few events, as if its connection kept dropping
 		List<Long> received = Collections.synchronizedList(new ArrayList<>());
 		Thread reader = Thread.ofPlatform().start(() -> {
 			long last = start;
 			while (received.size() < appends) {
-				try (SseClient client = SseClient.connect(url(""), Map.of("Last-Event-ID", Long.toString(last)))) {
+				try (SseClient client = SseClient.connect(url(""), Map.of("Last-Event-ID", epoch + "-" + last))) {
 					int take = ThreadLocalRandom.current().nextInt(1, 15);
 					for (int i = 0; i < take && received.size() < appends; i++) {
 						long id = client.nextEvent(WAIT).idValue();
@@ -178,7 +180,7 @@ class EventStreamIntegrationTests {
 			}
 		});
 		// and one that stays connected
-		SseClient steady = connect("", Map.of("Last-Event-ID", Long.toString(start)));
+		SseClient steady = connect("", Map.of("Last-Event-ID", epoch + "-" + start));
 		Flux.range(0, appends)
 			.flatMap((i) -> WebClient.create("http://localhost:" + this.port)
 				.post()
@@ -286,6 +288,7 @@ class EventStreamIntegrationTests {
 		assertThat(record.get("status").asString()).isEqualTo("error");
 		assertThat(record.get("error").asString()).isEqualTo("failed");
 		assertThat(second.get("truncated").asBoolean()).isFalse();
+		assertThat(second.get("epoch").asLong()).isEqualTo(epoch()).isEqualTo(page.get("epoch").asLong());
 
 		assertThat(http.get()
 			.uri("http://localhost:" + this.port + "/api/flow-notifications?limit=5000")
@@ -330,6 +333,13 @@ class EventStreamIntegrationTests {
 
 	private long newest() {
 		return this.db.sql("select coalesce(max(seq), 0) from flow_notifications")
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.block(WAIT);
+	}
+
+	private long epoch() {
+		return this.db.sql("select epoch from notification_epoch where id = 1")
 			.map((row) -> row.get(0, Long.class))
 			.one()
 			.block(WAIT);

@@ -41,8 +41,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Gateway instances started and stopped within a test: two instances on one database and
  * one broker push every notification to the clients of both exactly once, whichever
- * instance appended it; a client resumes across a gateway restart; a client whose last
- * event was pruned gets {@code reset}.
+ * instance appended it; a client resumes across a gateway restart, in the same epoch; a
+ * client whose last event was pruned, or of another epoch, gets {@code reset}.
  */
 @SpringJUnitConfig
 @EmbeddedKafka(partitions = 6)
@@ -144,7 +144,8 @@ class NotificationFanOutIntegrationTests {
 		webhook(gateway, "before-1", "started");
 		webhook(gateway, "before-2", "started");
 		client.nextEvent(WAIT);
-		long seen = client.nextEvent(WAIT).idValue();
+		SseClient.Frame seenFrame = client.nextEvent(WAIT);
+		long seen = seenFrame.idValue();
 		webhook(gateway, "unseen", "complete");
 
 		long closing = System.nanoTime();
@@ -157,13 +158,15 @@ class NotificationFanOutIntegrationTests {
 
 		ConfigurableApplicationContext restarted = start(database);
 		webhook(restarted, "after-restart", "started");
-		SseClient resumed = connect(restarted, Map.of("Last-Event-ID", Long.toString(seen)));
+		SseClient resumed = connect(restarted, Map.of("Last-Event-ID", seenFrame.id()));
 		SseClient.Frame unseen = resumed.nextEvent(WAIT);
 		SseClient.Frame after = resumed.nextEvent(WAIT);
 		assertThat(describe(unseen)).isEqualTo("unseen complete");
 		assertThat(unseen.idValue()).isEqualTo(seen + 1);
 		assertThat(describe(after)).isEqualTo("after-restart started");
 		assertThat(after.idValue()).isEqualTo(seen + 2);
+		// the log is intact: the restart kept its epoch, and no one was reset
+		assertThat(List.of(unseen.epoch(), after.epoch())).containsOnly(seenFrame.epoch());
 	}
 
 	@Test
@@ -173,7 +176,8 @@ class NotificationFanOutIntegrationTests {
 				"captionflow.gateway.notifications.prune-interval=100ms", "captionflow.gateway.sse.replay-buffer=2");
 		SseClient client = connect(gateway, Map.of());
 		webhook(gateway, "seen", "started");
-		long seen = client.nextEvent(WAIT).idValue();
+		SseClient.Frame seenFrame = client.nextEvent(WAIT);
+		long seen = seenFrame.idValue();
 		client.close();
 		for (int i = 0; i < 6; i++) {
 			webhook(gateway, "missed-" + i, "started");
@@ -184,23 +188,26 @@ class NotificationFanOutIntegrationTests {
 		long newest = page.get("newest").asLong();
 		assertThat(newest).isEqualTo(seen + 6);
 
-		SseClient again = connect(gateway, Map.of("Last-Event-ID", Long.toString(seen)));
+		SseClient again = connect(gateway, Map.of("Last-Event-ID", seenFrame.id()));
 		SseClient.Frame reset = again.nextEvent(WAIT);
 		assertThat(reset.event()).isEqualTo("reset");
-		assertThat(reset.idValue()).isEqualTo(newest);
+		assertThat(reset.id()).isEqualTo(seenFrame.epoch() + "-" + newest);
 		JsonNode data = JSON.readTree(reset.data());
-		assertThat(data.get("lastEventId").asLong()).isEqualTo(seen);
+		assertThat(data.get("reason").asString()).isEqualTo("pruned");
+		assertThat(data.get("lastEventId").asString()).isEqualTo(seenFrame.id());
 		assertThat(data.get("newest").asLong()).isEqualTo(newest);
 		webhook(gateway, "live", "complete");
 		SseClient.Frame live = again.nextEvent(WAIT);
 		assertThat(describe(live)).isEqualTo("live complete");
 		assertThat(live.idValue()).isEqualTo(newest + 1);
 
-		// an id the log never had (a client of another deployment) is reset too
-		SseClient stranger = connect(gateway, Map.of("Last-Event-ID", Long.toString(newest + 1000)));
+		// an id of another epoch (a client of another deployment) is reset too, and
+		// changes nothing
+		SseClient stranger = connect(gateway, Map.of("Last-Event-ID", (seenFrame.epoch() + 1) + "-" + (newest + 1000)));
 		SseClient.Frame strange = stranger.nextEvent(WAIT);
 		assertThat(strange.event()).isEqualTo("reset");
-		assertThat(strange.idValue()).isEqualTo(newest + 1);
+		assertThat(strange.id()).isEqualTo(seenFrame.epoch() + "-" + (newest + 1));
+		assertThat(JSON.readTree(strange.data()).get("reason").asString()).isEqualTo("other-epoch");
 	}
 
 	private ConfigurableApplicationContext start(Map<String, String> database, String... extra) {

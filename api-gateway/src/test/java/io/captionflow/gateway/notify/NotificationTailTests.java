@@ -1,5 +1,6 @@
 package io.captionflow.gateway.notify;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,9 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The tail on sequences of notifications: order, duplicates and gaps, the replay window,
- * the seam between replay and live, and when a client is reset.
+ * the seam between replay and live, when a client is reset, and the move to a new epoch
+ * of the log.
  */
 class NotificationTailTests {
+
+	private static final long EPOCH = 7;
+
+	/** The log's epoch. */
+	private volatile long logEpoch = EPOCH;
 
 	/** The log the tail reads missing notifications from. */
 	private final List<VideoNotification> log = Collections.synchronizedList(new ArrayList<>());
@@ -41,8 +48,8 @@ class NotificationTailTests {
 	@Test
 	void notificationsInIdOrderArePassedOnInThatOrder() {
 		NotificationTail tail = started(10, 0);
-		tail.offer(notifications(1, 3));
-		tail.offer(notifications(4, 4));
+		tail.offer(EPOCH, notifications(1, 3));
+		tail.offer(EPOCH, notifications(4, 4));
 		assertThat(publishedIds()).containsExactly(1L, 2L, 3L, 4L);
 		assertThat(tail.head()).isEqualTo(4);
 		assertThat(this.catchUps).isEmpty();
@@ -51,9 +58,9 @@ class NotificationTailTests {
 	@Test
 	void notificationsAlreadyPassedOnAreIgnored() {
 		NotificationTail tail = started(10, 0);
-		tail.offer(notifications(1, 2));
-		tail.offer(notifications(1, 3));
-		tail.offer(notifications(2, 2));
+		tail.offer(EPOCH, notifications(1, 2));
+		tail.offer(EPOCH, notifications(1, 3));
+		tail.offer(EPOCH, notifications(2, 2));
 		assertThat(publishedIds()).containsExactly(1L, 2L, 3L);
 		assertThat(this.catchUps).isEmpty();
 	}
@@ -61,7 +68,7 @@ class NotificationTailTests {
 	@Test
 	void theTailStartsAfterTheNewestNotificationOfTheLog() {
 		NotificationTail tail = started(10, 5);
-		tail.offer(notifications(3, 7));
+		tail.offer(EPOCH, notifications(3, 7));
 		assertThat(publishedIds()).containsExactly(6L, 7L);
 	}
 
@@ -69,8 +76,8 @@ class NotificationTailTests {
 	void aGapIsFilledFromTheLogBeforeAnythingAfterItIsPassedOn() {
 		appendToLog(1, 6);
 		NotificationTail tail = started(10, 0);
-		tail.offer(notifications(1, 1));
-		tail.offer(notifications(3, 4));
+		tail.offer(EPOCH, notifications(1, 1));
+		tail.offer(EPOCH, notifications(3, 4));
 		assertThat(publishedIds()).containsExactly(1L);
 
 		runCatchUps();
@@ -83,13 +90,13 @@ class NotificationTailTests {
 	void outOfOrderNotificationsArePassedOnInIdOrder() {
 		appendToLog(1, 4);
 		NotificationTail tail = started(10, 0);
-		tail.offer(notifications(2, 2));
-		tail.offer(notifications(1, 1));
-		tail.offer(notifications(4, 4));
-		tail.offer(notifications(3, 3));
+		tail.offer(EPOCH, notifications(2, 2));
+		tail.offer(EPOCH, notifications(1, 1));
+		tail.offer(EPOCH, notifications(4, 4));
+		tail.offer(EPOCH, notifications(3, 3));
 		assertThat(publishedIds()).containsExactly(1L);
 		runCatchUps();
-		tail.offer(notifications(2, 4));
+		tail.offer(EPOCH, notifications(2, 4));
 		assertThat(publishedIds()).containsExactly(1L, 2L, 3L, 4L);
 	}
 
@@ -97,8 +104,8 @@ class NotificationTailTests {
 	void gapsFoundWhileACatchUpWaitsToRunAreFilledByThatOne() {
 		appendToLog(1, 9);
 		NotificationTail tail = started(10, 0);
-		tail.offer(notifications(3, 3));
-		tail.offer(notifications(5, 5));
+		tail.offer(EPOCH, notifications(3, 3));
+		tail.offer(EPOCH, notifications(5, 5));
 		tail.hint(9);
 		assertThat(this.catchUps).hasSize(1);
 		runCatchUps();
@@ -127,7 +134,7 @@ class NotificationTailTests {
 	@Test
 	void aHintOfAnIdPassedOnAlreadyReadsNothing() {
 		NotificationTail tail = started(10, 0);
-		tail.offer(notifications(1, 2));
+		tail.offer(EPOCH, notifications(1, 2));
 		tail.hint(2);
 		tail.hint(1);
 		assertThat(this.catchUps).isEmpty();
@@ -142,7 +149,7 @@ class NotificationTailTests {
 			}
 			return read(after, limit);
 		}, this.catchUps::add, this.published::add);
-		tail.start(0);
+		tail.start(EPOCH, 0);
 		appendToLog(1, 2);
 		tail.catchUp();
 		assertThat(this.published).isEmpty();
@@ -160,7 +167,7 @@ class NotificationTailTests {
 			}
 			this.catchUps.add(task);
 		}, this.published::add);
-		tail.start(0);
+		tail.start(EPOCH, 0);
 		appendToLog(1, 1);
 		tail.hint(1);
 		stopping.set(false);
@@ -173,12 +180,12 @@ class NotificationTailTests {
 	void aStoppedTailPassesNothingOnAndReadsNothing() {
 		NotificationTail tail = new NotificationTail(10, 1000, 100, this::read, this.catchUps::add,
 				this.published::add);
-		tail.offer(notifications(1, 1));
+		tail.offer(EPOCH, notifications(1, 1));
 		tail.hint(1);
-		tail.start(0);
-		tail.offer(notifications(1, 1));
+		tail.start(EPOCH, 0);
+		tail.offer(EPOCH, notifications(1, 1));
 		tail.stop();
-		tail.offer(notifications(2, 2));
+		tail.offer(EPOCH, notifications(2, 2));
 		tail.hint(5);
 		assertThat(publishedIds()).containsExactly(1L);
 		assertThat(this.catchUps).isEmpty();
@@ -189,10 +196,10 @@ class NotificationTailTests {
 	void eachNotificationIsEncodedOnceAsItsEvent() {
 		NotificationTail tail = started(10, 0);
 		VideoNotification notification = notification(1, "v7");
-		tail.offer(List.of(notification));
+		tail.offer(EPOCH, List.of(notification));
 		NotificationTail.Entry entry = this.published.get(0);
 		assertThat(entry.videoId()).isEqualTo("v7");
-		assertThat(entry.frame()).isEqualTo(SseFrames.notification(notification));
+		assertThat(entry.frame()).isEqualTo(SseFrames.notification(new EventId(EPOCH, 1), notification));
 		assertThat(tail.join(0, (video) -> true, (at) -> {
 		}).replay()).singleElement().satisfies((replayed) -> assertThat(replayed.frame()).isSameAs(entry.frame()));
 	}
@@ -200,8 +207,8 @@ class NotificationTailTests {
 	@Test
 	void aClientInsideTheWindowIsReplayedWhatItMissedFromMemory() {
 		NotificationTail tail = started(4, 0);
-		tail.offer(notifications(1, 10));
-		assertThat(tail.resume(6)).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
+		tail.offer(EPOCH, notifications(1, 10));
+		assertThat(tail.resume(id(6))).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
 		NotificationTail.Seam seam = tail.join(6, (video) -> true, (at) -> {
 		});
 		assertThat(seam.at()).isEqualTo(10);
@@ -211,7 +218,8 @@ class NotificationTailTests {
 	@Test
 	void aClientIsReplayedOnlyTheVideosItFollows() {
 		NotificationTail tail = started(10, 0);
-		tail.offer(List.of(notification(1, "a"), notification(2, "b"), notification(3, "a"), notification(4, "c")));
+		tail.offer(EPOCH,
+				List.of(notification(1, "a"), notification(2, "b"), notification(3, "a"), notification(4, "c")));
 		NotificationTail.Seam seam = tail.join(0, Set.of("a", "c")::contains, (at) -> {
 		});
 		assertThat(seam.replay()).extracting(NotificationTail.Entry::id).containsExactly(1L, 3L, 4L);
@@ -220,8 +228,8 @@ class NotificationTailTests {
 	@Test
 	void aClientUpToDateIsReplayedNothing() {
 		NotificationTail tail = started(4, 0);
-		tail.offer(notifications(1, 10));
-		assertThat(tail.resume(10)).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
+		tail.offer(EPOCH, notifications(1, 10));
+		assertThat(tail.resume(id(10))).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
 		assertThat(tail.join(10, (video) -> true, (at) -> {
 		}).replay()).isEmpty();
 	}
@@ -229,9 +237,9 @@ class NotificationTailTests {
 	@Test
 	void aClientBehindTheWindowIsReplayedFromTheLog() {
 		NotificationTail tail = started(4, 0);
-		tail.offer(notifications(1, 10));
+		tail.offer(EPOCH, notifications(1, 10));
 		// 6 is the window's first: 5 is the last id it can serve
-		assertThat(tail.resume(5)).isEqualTo(NotificationTail.Resume.FROM_LOG);
+		assertThat(tail.resume(id(5))).isEqualTo(NotificationTail.Resume.FROM_LOG);
 		NotificationTail.Seam seam = tail.join(5, (video) -> true, (at) -> {
 		});
 		assertThat(seam.replay()).isNull();
@@ -242,7 +250,7 @@ class NotificationTailTests {
 	@Test
 	void aClientWhoseLastEventWasPrunedFromTheLogIsReset() {
 		NotificationTail tail = started(4, 0);
-		tail.offer(notifications(1, 20));
+		tail.offer(EPOCH, notifications(1, 20));
 		NotificationReader.Span span = new NotificationReader.Span(8, 20);
 		assertThat(tail.fromLog(6, 20, span)).isEqualTo(NotificationTail.FromLog.RESET_PRUNED);
 		// 7 is the last id before the oldest retained: all after it is still there
@@ -252,13 +260,13 @@ class NotificationTailTests {
 	@Test
 	void aClientMoreThanTheReplayLimitBehindIsResetWithoutAScanOfTheLog() {
 		NotificationTail tail = started(4, 100, 100, 500);
-		tail.offer(notifications(501, 600));
-		assertThat(tail.resume(499)).isEqualTo(NotificationTail.Resume.TOO_FAR_BEHIND);
+		tail.offer(EPOCH, notifications(501, 600));
+		assertThat(tail.resume(id(499))).isEqualTo(NotificationTail.Resume.TOO_FAR_BEHIND);
 		assertThat(tail.tooFarBehind(499, 600)).isTrue();
 		assertThat(tail.fromLog(499, 600, new NotificationReader.Span(1, 600)))
 			.isEqualTo(NotificationTail.FromLog.RESET_TOO_FAR_BEHIND);
 		// exactly the limit behind is replayed
-		assertThat(tail.resume(500)).isEqualTo(NotificationTail.Resume.FROM_LOG);
+		assertThat(tail.resume(id(500))).isEqualTo(NotificationTail.Resume.FROM_LOG);
 		assertThat(tail.fromLog(500, 600, new NotificationReader.Span(1, 600)))
 			.isEqualTo(NotificationTail.FromLog.READ);
 	}
@@ -266,8 +274,8 @@ class NotificationTailTests {
 	@Test
 	void aClientTheWindowServesIsReplayedHoweverFarBehindTheLimitSays() {
 		NotificationTail tail = started(50, 10, 500, 0);
-		tail.offer(notifications(1, 50));
-		assertThat(tail.resume(20)).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
+		tail.offer(EPOCH, notifications(1, 50));
+		assertThat(tail.resume(id(20))).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
 		assertThat(tail.join(20, (video) -> true, (at) -> {
 		}).replay()).hasSize(30);
 	}
@@ -275,8 +283,8 @@ class NotificationTailTests {
 	@Test
 	void aClientAheadOfTheTailFollowsOnWhenTheLogNumberedItsIdAndIsResetOtherwise() {
 		NotificationTail tail = started(4, 0);
-		tail.offer(notifications(1, 10));
-		assertThat(tail.resume(12)).isEqualTo(NotificationTail.Resume.AHEAD);
+		tail.offer(EPOCH, notifications(1, 10));
+		assertThat(tail.resume(id(12))).isEqualTo(NotificationTail.Resume.AHEAD);
 		// another instance numbered up to 15 already
 		assertThat(NotificationTail.followsOn(12, new NotificationReader.Span(1, 15))).isTrue();
 		assertThat(NotificationTail.followsOn(15, new NotificationReader.Span(1, 15))).isTrue();
@@ -287,19 +295,19 @@ class NotificationTailTests {
 	@Test
 	void anyClientIsAheadOfAStoppedTail() {
 		NotificationTail tail = new NotificationTail(4, 100, 100, this::read, this.catchUps::add, this.published::add);
-		assertThat(tail.resume(0)).isEqualTo(NotificationTail.Resume.AHEAD);
+		assertThat(tail.resume(id(0))).isEqualTo(NotificationTail.Resume.AHEAD);
 	}
 
 	@Test
 	void aJoiningClientIsAttachedAtTheHeadAndTakesLiveOnlyWhatFollowsIt() {
 		NotificationTail tail = started(10, 0);
-		tail.offer(notifications(1, 5));
+		tail.offer(EPOCH, notifications(1, 5));
 		List<Long> live = new ArrayList<>();
 		AtomicLong attachedAt = new AtomicLong(-2);
-		NotificationTail.Seam seam = tail.join(2, (video) -> true, attachedAt::set);
+		NotificationTail.Seam seam = tail.join(2, (video) -> true, (at) -> attachedAt.set(at.head()));
 		// downstream, the client takes what follows the head it was attached at
 		this.published.clear();
-		tail.offer(notifications(4, 8));
+		tail.offer(EPOCH, notifications(4, 8));
 		this.published.stream().map(NotificationTail.Entry::id).filter((id) -> id > seam.at()).forEach(live::add);
 
 		assertThat(attachedAt).hasValue(5);
@@ -318,7 +326,7 @@ class NotificationTailTests {
 		Set<Client> attached = ConcurrentHashMap.newKeySet();
 		NotificationTail tail = new NotificationTail(window, 1_000_000, 100, this::read, this.catchUps::add,
 				(entry) -> attached.forEach((client) -> client.take(entry.id(), attached)));
-		tail.start(0);
+		tail.start(EPOCH, 0);
 		Client steady = new Client(0, Integer.MAX_VALUE);
 		tail.join(0, (video) -> true, (at) -> attached.add(steady));
 		CountDownLatch go = new CountDownLatch(1);
@@ -326,7 +334,7 @@ class NotificationTailTests {
 		Thread sequencer = Thread.ofPlatform().start(() -> {
 			awaitQuietly(go);
 			for (long id = 1; id <= total; id++) {
-				tail.offer(List.of(notification(id, "v")));
+				tail.offer(EPOCH, List.of(notification(id, "v")));
 			}
 			done.set(true);
 			attached.forEach(Client::leave);
@@ -376,6 +384,93 @@ class NotificationTailTests {
 		assertThat(replayedFromMemory).isPositive();
 	}
 
+	@Test
+	void aClientOfAnotherEpochOrWithABareNumberIsReset() {
+		NotificationTail tail = started(10, 0);
+		tail.offer(EPOCH, notifications(1, 5));
+		assertThat(tail.resume(new EventId(EPOCH + 1, 3))).isEqualTo(NotificationTail.Resume.OTHER_EPOCH);
+		// however far behind or ahead its number
+		assertThat(tail.resume(new EventId(EPOCH + 1, 500))).isEqualTo(NotificationTail.Resume.OTHER_EPOCH);
+		assertThat(tail.resume(EventId.parse("3"))).isEqualTo(NotificationTail.Resume.OTHER_EPOCH);
+		assertThat(tail.resume(id(3))).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
+	}
+
+	@Test
+	void aReadThatFindsANewEpochMovesTheTailToTheLogsNewestAndResetsItsClients() {
+		NotificationTail tail = started(10, 0);
+		appendToLog(1, 8);
+		tail.catchUp();
+		assertThat(publishedIds()).containsExactlyElementsOf(ids(1, 8));
+		// the log went back to 5 (a restore) and was given a new epoch
+		rollBackLog(5, EPOCH + 1);
+		this.published.clear();
+		tail.catchUp();
+		assertThat(this.published).singleElement().satisfies((reset) -> {
+			assertThat(reset.reset()).isTrue();
+			assertThat(reset.epoch()).isEqualTo(EPOCH + 1);
+			assertThat(reset.id()).isEqualTo(5);
+			assertThat(reset.videoId()).isNull();
+			assertThat(new String(reset.frame(), StandardCharsets.UTF_8))
+				.startsWith("id:" + (EPOCH + 1) + "-5\nevent:reset\n")
+				.contains("\"reason\":\"epoch-changed\"", "\"newest\":5");
+		});
+		assertThat(tail.position()).isEqualTo(new NotificationTail.Position(EPOCH + 1, 5));
+		// the numbers reissued after the rollback are passed on, in the new epoch
+		appendToLog(6, 9);
+		this.published.clear();
+		tail.catchUp();
+		assertThat(publishedIds()).containsExactlyElementsOf(ids(6, 9));
+		assertThat(this.published).allMatch((entry) -> entry.epoch() == EPOCH + 1 && !entry.reset());
+		assertThat(new String(this.published.get(0).frame(), StandardCharsets.UTF_8))
+			.startsWith("id:" + (EPOCH + 1) + "-6\n");
+	}
+
+	@Test
+	void theWindowOfTheOldEpochIsNotReplayedInTheNewOne() {
+		NotificationTail tail = started(10, 0);
+		appendToLog(1, 8);
+		tail.catchUp();
+		rollBackLog(5, EPOCH + 1);
+		tail.catchUp();
+		// a client of the new epoch at 5 is owed nothing from the old window's 6..8
+		NotificationTail.Seam seam = tail.join(5, (video) -> true, (at) -> {
+		});
+		assertThat(seam.epoch()).isEqualTo(EPOCH + 1);
+		assertThat(seam.at()).isEqualTo(5);
+		assertThat(seam.replay()).isEmpty();
+		// and one of the old epoch, even at a number the new one has, is reset
+		assertThat(tail.resume(id(5))).isEqualTo(NotificationTail.Resume.OTHER_EPOCH);
+	}
+
+	@Test
+	void notificationsOfferedInAnotherEpochAreReadFromTheLogInstead() {
+		NotificationTail tail = started(10, 0);
+		tail.offer(EPOCH, notifications(1, 4));
+		rollBackLog(2, EPOCH + 1);
+		appendToLog(3, 3);
+		this.published.clear();
+		// the sequencer numbered 3 in the new epoch before this tail read it
+		tail.offer(EPOCH + 1, notifications(3, 3));
+		assertThat(this.published).isEmpty();
+		runCatchUps();
+		assertThat(this.published).extracting(NotificationTail.Entry::reset).containsExactly(true);
+		assertThat(tail.position()).isEqualTo(new NotificationTail.Position(EPOCH + 1, 3));
+		// numbered in the old epoch by a sequencer that had not seen the change: ignored
+		tail.offer(EPOCH, notifications(4, 4));
+		assertThat(this.published).hasSize(1);
+	}
+
+	@Test
+	void aReadOfTheSameEpochNeverResets() {
+		NotificationTail tail = started(10, 0);
+		appendToLog(1, 3);
+		tail.catchUp();
+		tail.catchUp();
+		tail.catchUpNow();
+		assertThat(this.published).noneMatch(NotificationTail.Entry::reset);
+		assertThat(tail.position()).isEqualTo(new NotificationTail.Position(EPOCH, 3));
+	}
+
 	private NotificationTail started(int window, long newest) {
 		return started(window, 1000, 100, newest);
 	}
@@ -387,21 +482,34 @@ class NotificationTailTests {
 	private NotificationTail started(int window, long maxReplay, int batch, long newest) {
 		NotificationTail tail = new NotificationTail(window, maxReplay, batch, this::read, this.catchUps::add,
 				this.published::add);
-		tail.start(newest);
+		tail.start(EPOCH, newest);
 		return tail;
 	}
 
-	private List<VideoNotification> read(long after, int limit) {
+	private NotificationTail.Page read(long after, int limit) {
 		this.logReads.incrementAndGet();
 		synchronized (this.log) {
-			return this.log.stream().filter((notification) -> notification.id() > after).limit(limit).toList();
+			long oldest = this.log.isEmpty() ? 0 : this.log.get(0).id();
+			long newest = this.log.isEmpty() ? 0 : this.log.get(this.log.size() - 1).id();
+			return new NotificationTail.Page(this.logEpoch, oldest, newest,
+					this.log.stream().filter((notification) -> notification.id() > after).limit(limit).toList());
 		}
+	}
+
+	private static EventId id(long number) {
+		return new EventId(EPOCH, number);
 	}
 
 	private void runCatchUps() {
 		for (Runnable catchUp = this.catchUps.poll(); catchUp != null; catchUp = this.catchUps.poll()) {
 			catchUp.run();
 		}
+	}
+
+	/** What a restore leaves: the log without its newest, in a new epoch. */
+	private void rollBackLog(long newest, long epoch) {
+		this.log.removeIf((notification) -> notification.id() > newest);
+		this.logEpoch = epoch;
 	}
 
 	private void appendToLog(long from, long to) {

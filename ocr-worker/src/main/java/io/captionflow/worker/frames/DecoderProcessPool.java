@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,8 +122,9 @@ public final class DecoderProcessPool implements FrameSource {
 		return switch (death.cause()) {
 			case TIMED_OUT -> "decoding took longer than " + describe(this.settings.timeout())
 					+ " and was stopped after " + decoded + " of " + total + " frames";
+			// a crash is known by its report
 			case CRASHED -> "the decoder crashed reading video " + name + " (" + death.signal() + "; JVM crash report "
-					+ death.crashReport().getFileName() + ")";
+					+ Objects.requireNonNull(death.crashReport()).getFileName() + ")";
 			case KILLED -> "the decoder crashed reading video " + name + " (killed by " + death.signal() + ")";
 			case EXITED -> "the decoder process exited with status " + death.status() + " while reading video " + name;
 			case STOPPED_ANSWERING -> "the decoder process stopped answering while reading video " + name;

@@ -1,5 +1,7 @@
 package io.captionflow.worker.frames;
 
+import java.util.Objects;
+
 /**
  * A caption's frames could not be read: the video is missing or unreadable, or the range
  * or the crop box does not fit it. Retrying will not help.
@@ -21,6 +23,15 @@ public class FrameDecodingException extends RuntimeException {
 	 */
 	public FrameDecodingException(String message, Throwable cause) {
 		super(message, cause);
+	}
+
+	/**
+	 * What went wrong; never null, since every constructor takes it.
+	 * @return the message
+	 */
+	@Override
+	public String getMessage() {
+		return Objects.requireNonNull(super.getMessage());
 	}
 
 }

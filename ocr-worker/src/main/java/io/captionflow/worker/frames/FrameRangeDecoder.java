@@ -23,6 +23,7 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes exactly the frames of a range with FFmpeg, as 8-bit gray, cropped to a caption
@@ -122,8 +123,10 @@ public final class FrameRangeDecoder implements FrameSource {
 			grabber.setVideoFrameNumber(range.start());
 			int next = range.start();
 			for (int index : wanted) {
-				Frame frame = null;
-				while (next <= index) {
+				// the sample rises strictly from the range's start: each index takes a
+				// grab
+				Frame frame;
+				do {
 					frame = grabber.grabImage();
 					if (frame == null) {
 						throw new FrameDecodingException(
@@ -133,6 +136,7 @@ public final class FrameRangeDecoder implements FrameSource {
 					next++;
 					progress.decoded(next - range.start(), range.length());
 				}
+				while (next <= index);
 				frames.add(crop(frame, crop, open.luma()));
 			}
 			done = true;
@@ -380,7 +384,7 @@ public final class FrameRangeDecoder implements FrameSource {
 		 * @param pixelFormat the decoder's pixel format
 		 * @return the mapping, or null when the format needs swscale
 		 */
-		static Luma of(int pixelFormat) {
+		static @Nullable Luma of(int pixelFormat) {
 			return switch (pixelFormat) {
 				case avutil.AV_PIX_FMT_YUV420P, avutil.AV_PIX_FMT_YUV422P, avutil.AV_PIX_FMT_YUV444P,
 						avutil.AV_PIX_FMT_NV12, avutil.AV_PIX_FMT_NV21 ->

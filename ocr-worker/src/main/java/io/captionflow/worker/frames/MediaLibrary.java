@@ -93,7 +93,8 @@ public final class MediaLibrary {
 	 * @throws IOException when it cannot be written safely
 	 */
 	public String writeDerived(String location, String name, GrayImage image) throws IOException {
-		if (name.isEmpty() || !Path.of(name).getFileName().toString().equals(name) || name.startsWith(".")) {
+		// a root such as "/" has no file name
+		if (name.isEmpty() || !name.equals(String.valueOf(Path.of(name).getFileName())) || name.startsWith(".")) {
 			throw new IOException("'" + name + "' is not a plain file name");
 		}
 		String derived = location + DERIVED_FOLDER;

@@ -4,6 +4,9 @@
  * safely, by their real paths, under the media root.
  */
 @ApplicationModule(allowedDependencies = { "image", "sandbox" })
+@NullMarked
 package io.captionflow.worker.frames;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

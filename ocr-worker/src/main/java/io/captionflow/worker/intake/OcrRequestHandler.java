@@ -25,6 +25,7 @@ import io.captionflow.worker.ocr.OcrUnavailableException;
 import io.captionflow.worker.report.EventText;
 import io.captionflow.worker.report.FlowReporter;
 import io.captionflow.worker.sandbox.ChildUnavailableException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +155,7 @@ class OcrRequestHandler {
 			.or(() -> this.limits.checkRange(request.startFrameIndex(), request.endFrameIndex(), Long.MAX_VALUE));
 	}
 
-	private FlowCompleted failed(CaptionOcrRequested request, String reason, long start, long decoded,
+	private FlowCompleted failed(CaptionOcrRequested request, @Nullable String reason, long start, long decoded,
 			long medianDone) {
 		String published = EventText.reason(reason);
 		logger.warn("Caption {} of video {} (revision {}) failed: {}", request.captionId(),

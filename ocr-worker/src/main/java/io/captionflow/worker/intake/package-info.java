@@ -3,6 +3,9 @@
  * with failures reported and poison records sent to the dead-letter topic.
  */
 @ApplicationModule(allowedDependencies = { "frames", "median", "ocr", "ocr :: process", "report" })
+@NullMarked
 package io.captionflow.worker.intake;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

@@ -143,7 +143,7 @@ public final class MedianFrame {
 			long[] count = this.count;
 			long ranks = rank * ONES;
 			Arrays.fill(prefix, 0, words, 0L);
-			for (long bit = 0x80L * ONES; bit != 0; bit >>>= 1) {
+			for (long bit = HIGH; bit != 0; bit >>>= 1) {
 				for (int j = 0; j < words; j++) {
 					candidate[j] = prefix[j] | bit;
 					count[j] = 0;

@@ -3,6 +3,9 @@
  * moves (the background) goes.
  */
 @ApplicationModule(allowedDependencies = { "image" })
+@NullMarked
 package io.captionflow.worker.median;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

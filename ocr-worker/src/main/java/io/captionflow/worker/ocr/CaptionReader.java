@@ -52,7 +52,10 @@ public final class CaptionReader {
 	 */
 	public OcrText read(List<GrayImage> frames, GrayImage median, String language) {
 		TextIsolation.Text text = TextIsolation.isolate(frames, median);
-		Binarizer.Page page = (text != null) ? Binarizer.prepare(text.image()) : null;
+		if (text == null) {
+			return NOTHING;
+		}
+		Binarizer.Page page = Binarizer.prepare(text.image());
 		if (page == null) {
 			return NOTHING;
 		}

@@ -1,5 +1,7 @@
 package io.captionflow.worker.ocr;
 
+import java.util.Objects;
+
 /**
  * Tesseract could not read an image: the language is not installed, or the engine failed.
  */
@@ -11,6 +13,15 @@ public class OcrException extends RuntimeException {
 	 */
 	public OcrException(String message) {
 		super(message);
+	}
+
+	/**
+	 * What went wrong; never null, since every constructor takes it.
+	 * @return the message
+	 */
+	@Override
+	public String getMessage() {
+		return Objects.requireNonNull(super.getMessage());
 	}
 
 }

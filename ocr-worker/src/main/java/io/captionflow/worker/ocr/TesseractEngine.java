@@ -14,6 +14,7 @@ import net.sourceforge.tess4j.ITessAPI.TessPageIteratorLevel;
 import net.sourceforge.tess4j.ITessAPI.TessResultIterator;
 import net.sourceforge.tess4j.TessAPI;
 import net.sourceforge.tess4j.util.LoadLibs;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tesseract in this process. Each thread keeps one engine handle per language and reuses
@@ -28,7 +29,7 @@ public final class TesseractEngine implements TextRecognizer {
 	// Tess4J declares, which would fail a direct mapping as a whole.
 	private final TessAPI api = LoadLibs.getTessAPIInstance();
 
-	private final TessdataFolders folders;
+	private final @Nullable TessdataFolders folders;
 
 	private final ThreadLocal<Map<String, TessBaseAPI>> engines = ThreadLocal.withInitial(HashMap::new);
 

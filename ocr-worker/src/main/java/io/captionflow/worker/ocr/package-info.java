@@ -4,6 +4,9 @@
  * ({@code process}).
  */
 @ApplicationModule(allowedDependencies = { "image", "sandbox", "textimage" })
+@NullMarked
 package io.captionflow.worker.ocr;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

@@ -1,5 +1,7 @@
 package io.captionflow.worker.report;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Text that leaves the worker, made fit for where it goes: OCR text and failure reasons
  * for the gateway's columns ({@code varchar(4000)} and {@code varchar(2000)}), which
@@ -49,7 +51,7 @@ public final class EventText {
 	 * @param reason why a request failed
 	 * @return the reason to publish, never blank
 	 */
-	public static String reason(String reason) {
+	public static String reason(@Nullable String reason) {
 		if (reason == null || reason.isBlank()) {
 			return "unknown failure";
 		}

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.Topics;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ public class FlowReporter {
 		}
 	}
 
-	private static void notPublished(FlowEvent event, Throwable failure) {
+	private static void notPublished(FlowEvent event, @Nullable Throwable failure) {
 		if (failure != null) {
 			logger.debug("Could not publish {} for caption {}: {}", event.getClass().getSimpleName(), event.captionId(),
 					failure.getMessage());

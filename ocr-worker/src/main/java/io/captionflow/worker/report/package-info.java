@@ -3,6 +3,9 @@
  * acknowledge them.
  */
 @ApplicationModule(allowedDependencies = {})
+@NullMarked
 package io.captionflow.worker.report;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;

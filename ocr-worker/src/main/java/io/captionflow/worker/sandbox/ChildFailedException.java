@@ -2,6 +2,8 @@ package io.captionflow.worker.sandbox;
 
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A child process did not answer a request: it was stopped for taking too long, it
  * crashed, or it exited. The process is not used again.
@@ -54,7 +56,7 @@ public class ChildFailedException extends RuntimeException {
 	 * @param status its exit status, or -1 when it did not exit
 	 * @param crashReport its JVM crash report, or null when it wrote none
 	 */
-	public record Death(Cause cause, String signal, int status, Path crashReport) {
+	public record Death(Cause cause, @Nullable String signal, int status, @Nullable Path crashReport) {
 	}
 
 }

@@ -26,6 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One supervised child JVM and its Unix domain socket connection. An exchange with it
  * runs under a deadline: past it the process is killed. When the process does not answer,
@@ -206,7 +208,7 @@ public final class ChildProcess implements ChildPool.Member, AutoCloseable {
 		return new ChildFailedException.Death(ChildFailedException.Cause.EXITED, null, exit, null);
 	}
 
-	private String signalFromCrashReport() {
+	private @Nullable String signalFromCrashReport() {
 		if (!Files.isRegularFile(this.crashReport)) {
 			return null;
 		}

@@ -1,5 +1,7 @@
 package io.captionflow.worker.sandbox;
 
+import java.util.Objects;
+
 /**
  * No child process could be had: one would not start or connect in time. The request is
  * not at fault, so it is worth retrying.
@@ -12,6 +14,15 @@ public class ChildUnavailableException extends RuntimeException {
 	 */
 	public ChildUnavailableException(String message) {
 		super(message);
+	}
+
+	/**
+	 * What went wrong; never null, since every constructor takes it.
+	 * @return the message
+	 */
+	@Override
+	public String getMessage() {
+		return Objects.requireNonNull(super.getMessage());
 	}
 
 }

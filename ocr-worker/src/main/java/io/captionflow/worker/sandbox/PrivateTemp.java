@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A temporary folder only this user can enter, for this process and its children. The
  * shared {@code /tmp} is not safe for what the worker unpacks there: Tess4J loads its
@@ -22,7 +24,7 @@ public final class PrivateTemp {
 
 	private static final String MARKER = "captionflow.private-tmp";
 
-	private static Path directory;
+	private static @Nullable Path directory;
 
 	private PrivateTemp() {
 	}

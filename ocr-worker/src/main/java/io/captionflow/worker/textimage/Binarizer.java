@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.captionflow.worker.image.GrayImage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a caption's median frame into what Tesseract reads best: dark text on a white
@@ -62,7 +63,7 @@ public final class Binarizer {
 	 * @param median the median frame of the caption box
 	 * @return the page, or null when it holds no ink
 	 */
-	public static Page prepare(GrayImage median) {
+	public static @Nullable Page prepare(GrayImage median) {
 		GrayImage binary = binarize(median);
 		int[] inkPerRow = new int[binary.height()];
 		int left = Integer.MAX_VALUE;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.ToIntFunction;
 
 import io.captionflow.worker.image.GrayImage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds a burned-in caption's text in its frames and returns it alone, black on white, so
@@ -70,7 +71,7 @@ public final class TextIsolation {
 	 * @param median their median
 	 * @return the text, or null when there is none
 	 */
-	public static Text isolate(List<GrayImage> frames, GrayImage median) {
+	public static @Nullable Text isolate(List<GrayImage> frames, GrayImage median) {
 		int width = median.width();
 		int height = median.height();
 		byte[] mid = median.pixels();

@@ -3,6 +3,9 @@
  * binarising it dark on light, finding its lines and scaling them for the engine.
  */
 @ApplicationModule(allowedDependencies = { "image" })
+@NullMarked
 package io.captionflow.worker.textimage;
+
+import org.jspecify.annotations.NullMarked;
 
 import org.springframework.modulith.ApplicationModule;
