@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,9 +35,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the system is whole again and quiet: every save answered 200 ends {@code completed} or
  * {@code error} at its revision or a later one (none lost, none stuck); no caption's
  * result is applied twice for one request (two terminal notifications after one
- * {@code queued}); every SSE client received every notification id of the phase exactly
- * once, replays included, or an explicit {@code reset}, and no id it holds names another
- * notification in the log; the outbox is empty.
+ * {@code queued}); every SSE client received, within one epoch, every notification number
+ * of the phase exactly once, replays included, from the phase's start or from the
+ * explicit {@code reset} that moved it to its epoch and number, and no id it holds names
+ * another notification in the log; the outbox is empty.
  */
 final class ChaosSuite implements AutoCloseable {
 
@@ -87,9 +87,9 @@ final class ChaosSuite implements AutoCloseable {
 
 	private final List<SseClient> clients = new ArrayList<>();
 
-	private final Map<Long, String> seen = new ConcurrentHashMap<>();
+	private final Map<EventIds.Id, String> seen = new ConcurrentHashMap<>();
 
-	private final Set<Long> conflicting = ConcurrentHashMap.newKeySet();
+	private final Set<EventIds.Id> conflicting = ConcurrentHashMap.newKeySet();
 
 	private List<CaptionState> catalog;
 
@@ -125,9 +125,9 @@ final class ChaosSuite implements AutoCloseable {
 		Settings.await("every SSE client connected", Duration.ofMinutes(2),
 				() -> this.clients.stream().allMatch(SseClient::connected));
 		int livePort = this.system.liveGateways().get(0).port();
-		long logStart = this.api.newestNotification(livePort);
-		Map<SseClient, Integer> resetsBefore = new HashMap<>();
-		this.clients.forEach((client) -> resetsBefore.put(client, client.resets()));
+		EventIds.Id logStart = this.api.newestNotification(livePort);
+		Map<SseClient, Integer> phaseStart = new HashMap<>();
+		this.clients.forEach((client) -> phaseStart.put(client, client.ids().size()));
 		List<String> notes = new ArrayList<>();
 		SaveLoad load = new SaveLoad(this.system, this.api, this.catalog, this.savesPerSecond);
 		CaptionPoller poller = new CaptionPoller();
@@ -173,22 +173,25 @@ final class ChaosSuite implements AutoCloseable {
 
 		// the log is quiet: the notifications of the settled saves are in it
 		int port = this.system.liveGateways().get(0).port();
-		List<LogEntry> log = this.api.notifications(port, 0);
-		int duplicated = duplicatedResults(log, logStart);
-		long logEnd = log.isEmpty() ? 0 : log.get(log.size() - 1).id();
+		GatewayApi.Log log = this.api.notifications(port, 0);
+		long epoch = log.epoch();
+		if (epoch != logStart.epoch()) {
+			notes.add("the log's epoch changed from " + logStart.epoch() + " to " + epoch);
+		}
+		long after = (epoch == logStart.epoch()) ? logStart.number() : 0;
+		int duplicated = duplicatedResults(log.entries(), after);
+		long logEnd = log.entries().isEmpty() ? 0 : log.entries().get(log.entries().size() - 1).id();
 		Map<Long, LogEntry> byId = new HashMap<>();
-		log.forEach((entry) -> byId.put(entry.id(), entry));
+		log.entries().forEach((entry) -> byId.put(entry.id(), entry));
 		try {
-			Settings.await("every SSE client at notification " + logEnd, CATCH_UP, () -> this.clients.stream()
-				.allMatch((client) -> client.ids().max() >= logEnd || client.resetTo() >= logEnd));
+			Settings.await("every SSE client at notification " + epoch + "-" + logEnd, CATCH_UP,
+					() -> this.clients.stream().allMatch((client) -> client.ids().reached(epoch, logEnd)));
 		}
 		catch (RuntimeException ex) {
-			long behind = this.clients.stream()
-				.filter((client) -> client.ids().max() < logEnd && client.resetTo() < logEnd)
-				.count();
+			long behind = this.clients.stream().filter((client) -> !client.ids().reached(epoch, logEnd)).count();
 			notes.add(behind + " SSE clients not caught up " + CATCH_UP.toSeconds() + " s after the log went quiet");
 		}
-		SseTally tally = tally(logStart, logEnd, byId, resetsBefore);
+		SseTally tally = tally(logStart, epoch, logEnd, byId, phaseStart);
 		if (tally.resets > 0) {
 			notes.add(tally.resets + " clients got reset");
 		}
@@ -380,44 +383,67 @@ final class ChaosSuite implements AutoCloseable {
 	private record SseTally(long lost, long duplicated, int resets) {
 	}
 
-	private SseTally tally(long after, long upTo, Map<Long, LogEntry> log, Map<SseClient, Integer> resetsBefore) {
-		Set<Long> expected = new HashSet<>();
-		for (long id : log.keySet()) {
-			if (id > after && id <= upTo) {
-				expected.add(id);
-			}
-		}
+	/**
+	 * What the clients missed or got twice in the phase. Within one epoch every number
+	 * counts once; a client's numbers of the log's epoch are due from the phase's start
+	 * (when the epoch is the same) or from the number of the last {@code reset} that
+	 * moved it into the log's epoch, up to the log's end; numbers it holds of the log's
+	 * epoch that the log does not, or that name another notification, are lost.
+	 * @param start the log's epoch and newest number when the phase began
+	 * @param epoch the log's epoch once quiet
+	 * @param upTo the log's newest number once quiet
+	 * @param log the log once quiet, by number
+	 * @param phaseStart each client's event count when the phase began
+	 */
+	private SseTally tally(EventIds.Id start, long epoch, long upTo, Map<Long, LogEntry> log,
+			Map<SseClient, Integer> phaseStart) {
+		long floor = (epoch == start.epoch()) ? start.number() : 0;
 		long lost = 0;
 		long duplicated = 0;
 		int resets = 0;
 		for (SseClient client : this.clients) {
-			boolean reset = client.resets() > resetsBefore.getOrDefault(client, 0);
-			resets += reset ? 1 : 0;
-			Map<Long, Integer> received = new HashMap<>();
-			for (long id : client.ids().snapshot()) {
-				if (id > after && id <= upTo) {
+			List<EventIds.Received> events = client.ids().since(phaseStart.getOrDefault(client, 0));
+			// the number after which the client is due every notification of the log's
+			// epoch
+			long due = floor;
+			boolean reset = false;
+			Map<EventIds.Id, Integer> received = new HashMap<>();
+			for (EventIds.Received event : events) {
+				EventIds.Id id = event.id();
+				if (event.reset()) {
+					reset = true;
+					if (id.epoch() == epoch) {
+						due = id.number();
+					}
+					continue;
+				}
+				boolean inPhase = (id.epoch() != start.epoch()) || id.number() > start.number();
+				boolean inLog = id.epoch() != epoch || id.number() <= upTo;
+				if (inPhase && inLog) {
 					received.merge(id, 1, Integer::sum);
 				}
 			}
-			for (Map.Entry<Long, Integer> entry : received.entrySet()) {
+			resets += reset ? 1 : 0;
+			for (Map.Entry<EventIds.Id, Integer> entry : received.entrySet()) {
 				duplicated += entry.getValue() - 1;
-				if (!expected.contains(entry.getKey())) {
-					// the client holds an id the log does not: a notification the
-					// database lost
+				if (entry.getKey().epoch() == epoch && !log.containsKey(entry.getKey().number())) {
+					// the client holds a number of this epoch the log does not: a
+					// notification the database lost
 					lost++;
 				}
 			}
-			if (!reset) {
-				for (long id : expected) {
-					if (!received.containsKey(id)) {
-						lost++;
-					}
+			for (long number : log.keySet()) {
+				if (number > due && number <= upTo && !received.containsKey(new EventIds.Id(epoch, number))) {
+					lost++;
 				}
 			}
 		}
-		for (long id : expected) {
-			String fingerprint = this.seen.get(id);
-			if (fingerprint != null && !fingerprint.equals(log.get(id).fingerprint())) {
+		for (Map.Entry<Long, LogEntry> entry : log.entrySet()) {
+			if (entry.getKey() <= floor || entry.getKey() > upTo) {
+				continue;
+			}
+			String fingerprint = this.seen.get(new EventIds.Id(epoch, entry.getKey()));
+			if (fingerprint != null && !fingerprint.equals(entry.getValue().fingerprint())) {
 				// an id the clients saw for one notification names another in the log
 				lost++;
 			}
@@ -425,7 +451,7 @@ final class ChaosSuite implements AutoCloseable {
 		return new SseTally(lost, duplicated, resets);
 	}
 
-	private void received(SseClient client, long id, String fingerprint) {
+	private void received(SseClient client, EventIds.Id id, String fingerprint) {
 		String before = this.seen.putIfAbsent(id, fingerprint);
 		if (before != null && !before.equals(fingerprint)) {
 			this.conflicting.add(id);

@@ -54,12 +54,34 @@ final class GatewayApi {
 		return captions;
 	}
 
-	/** The whole notification log after {@code after}, in id order. */
-	List<LogEntry> notifications(int port, long after) throws IOException, InterruptedException {
+	/**
+	 * The notification log as one epoch holds it.
+	 *
+	 * @param epoch the epoch its numbers count within
+	 * @param entries the notifications in number order
+	 */
+	record Log(long epoch, List<LogEntry> entries) {
+
+	}
+
+	/**
+	 * The whole notification log after {@code after}, in id order, read again from the
+	 * start should its epoch change between pages.
+	 */
+	Log notifications(int port, long after) throws IOException, InterruptedException {
 		List<LogEntry> entries = new ArrayList<>();
 		long next = after;
+		long epoch = -1;
 		while (true) {
 			JsonNode page = get(port, "/api/flow-notifications?after=" + next + "&limit=1000");
+			long pageEpoch = page.get("epoch").asLong();
+			if (epoch >= 0 && pageEpoch != epoch) {
+				entries.clear();
+				next = after;
+				epoch = -1;
+				continue;
+			}
+			epoch = pageEpoch;
 			for (JsonNode record : page.get("content")) {
 				JsonNode captionId = record.get("captionId");
 				JsonNode flowName = record.get("flowName");
@@ -69,14 +91,16 @@ final class GatewayApi {
 			}
 			long following = page.get("next").asLong();
 			if (following == next) {
-				return entries;
+				return new Log(epoch, entries);
 			}
 			next = following;
 		}
 	}
 
-	long newestNotification(int port) throws IOException, InterruptedException {
-		return get(port, "/api/flow-notifications?after=0&limit=1").get("newest").asLong();
+	/** The log's epoch and its newest number. */
+	EventIds.Id newestNotification(int port) throws IOException, InterruptedException {
+		JsonNode page = get(port, "/api/flow-notifications?after=0&limit=1");
+		return new EventIds.Id(page.get("epoch").asLong(), page.get("newest").asLong());
 	}
 
 	/**

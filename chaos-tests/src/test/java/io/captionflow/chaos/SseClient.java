@@ -19,16 +19,17 @@ import java.util.function.IntSupplier;
  * One browser's event stream over a plain socket, as the page's EventSource would hold
  * it: every notification id it receives is recorded (replays included, duplicates kept);
  * when the stream ends it reconnects, to whichever gateway is up, with
- * {@code Last-Event-ID}; a {@code reset} event is honoured (the page reloads its data and
- * carries on from the newest id). It can be stalled: it stops reading, its socket's
- * buffer fills, and the server is to cut it off without slowing the others.
+ * {@code Last-Event-ID}, the whole {@code <epoch>-<number>} id of the last event; a
+ * {@code reset} event is honoured (the page reloads its data and carries on from the
+ * reset's id, perhaps of another epoch). It can be stalled: it stops reading, its
+ * socket's buffer fills, and the server is to cut it off without slowing the others.
  */
 final class SseClient implements Runnable {
 
 	/** A notification as the client saw it, to find ids reissued for other events. */
 	interface Sink {
 
-		void received(SseClient client, long id, String fingerprint);
+		void received(SseClient client, EventIds.Id id, String fingerprint);
 
 	}
 
@@ -43,10 +44,6 @@ final class SseClient implements Runnable {
 	private final AtomicInteger connects = new AtomicInteger();
 
 	private final AtomicInteger resets = new AtomicInteger();
-
-	private volatile long lastEventId = -1;
-
-	private volatile long resetTo = -1;
 
 	private volatile boolean running = true;
 
@@ -79,15 +76,6 @@ final class SseClient implements Runnable {
 
 	int resets() {
 		return this.resets.get();
-	}
-
-	/** The id of the newest {@code reset} received, -1 for none. */
-	long resetTo() {
-		return this.resetTo;
-	}
-
-	long lastEventId() {
-		return this.lastEventId;
 	}
 
 	boolean connected() {
@@ -149,8 +137,9 @@ final class SseClient implements Runnable {
 		StringBuilder request = new StringBuilder("GET /api/events/video-stats HTTP/1.1\r\nHost: 127.0.0.1:")
 			.append(target)
 			.append("\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n");
-		if (this.lastEventId >= 0) {
-			request.append("Last-Event-ID: ").append(this.lastEventId).append("\r\n");
+		EventIds.Id last = this.ids.last();
+		if (!last.equals(EventIds.Id.NONE)) {
+			request.append("Last-Event-ID: ").append(last).append("\r\n");
 		}
 		OutputStream out = connection.getOutputStream();
 		out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
@@ -217,16 +206,15 @@ final class SseClient implements Runnable {
 		if (id == null) {
 			return;
 		}
-		long value = Long.parseLong(id);
+		EventIds.Id value = EventIds.Id.parse(id);
 		if ("reset".equals(event)) {
 			this.resets.incrementAndGet();
-			this.resetTo = value;
+			this.ids.reset(value);
 		}
 		else {
 			this.ids.add(value);
 			this.sink.received(this, value, fingerprint(data));
 		}
-		this.lastEventId = value;
 	}
 
 	/** What the notification says, without its timestamp. */
