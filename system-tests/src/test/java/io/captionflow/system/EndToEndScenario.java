@@ -112,7 +112,8 @@ abstract class EndToEndScenario {
 			await().atMost(Duration.ofSeconds(60)).until(() -> statusesOf(events, captionId).contains("complete"));
 			assertThat(statusesOf(events, captionId)).containsExactly("queued", "started", "complete");
 			assertThat(events.stream().filter((event) -> event.event() != null).map(ServerSentEvent::id))
-				.allSatisfy((id) -> assertThat(id).matches("\\d+"));
+				// <epoch>-<number>
+				.allSatisfy((id) -> assertThat(id).matches("\\d+-\\d+"));
 
 			JsonNode caption = getJson("/api/videos/{id}/captions/{cid}", this.manifest.id(), captionId);
 			assertThat(caption.get("captionOcrStatus").asString()).isEqualTo("completed");
