@@ -11,8 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.captionflow.chaos.CaptionFlowSystem.Gateway;
@@ -286,7 +288,14 @@ final class ChaosSuite implements AutoCloseable {
 			starts.put(worker, CaptionFlowSystem.starts(worker));
 			children.addAll(worker.kill());
 		}
-		Settings.hold(Duration.ofSeconds(5));
+		// the children end with their worker: waited for, at most 5 s
+		try {
+			CompletableFuture.allOf(children.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+				.get(5, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException ex) {
+			// reported below, by name of what is still alive
+		}
 		List<ProcessHandle> orphans = children.stream().filter(ProcessHandle::isAlive).toList();
 		if (!orphans.isEmpty()) {
 			notes.add(orphans.size() + " decoder/OCR children outlived their killed worker by 5 s");
