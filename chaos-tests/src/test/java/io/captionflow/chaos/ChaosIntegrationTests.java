@@ -85,11 +85,23 @@ class ChaosIntegrationTests {
 
 	/**
 	 * Every plan, or those named in {@code -Dchaos.plans} (comma-separated:
-	 * {@code postgresql}, {@code h2}, {@code postgresql-3-brokers}).
+	 * {@code postgresql}, {@code h2}, {@code postgresql-3-brokers}), with every fault, or
+	 * those named in {@code -Dchaos.faults} (comma-separated {@link Fault} names, such as
+	 * {@code sse_client_stall}).
 	 */
 	private static List<Plan> fullPlans(String only) {
 		List<String> names = only.isBlank() ? List.of() : List.of(only.split(","));
-		return allPlans().stream().filter((plan) -> names.isEmpty() || names.contains(plan.name())).toList();
+		String faults = System.getProperty("chaos.faults", "");
+		List<String> chosen = faults.isBlank() ? List.of() : List.of(faults.toUpperCase(Locale.ROOT).split(","));
+		return allPlans().stream()
+			.filter((plan) -> names.isEmpty() || names.contains(plan.name()))
+			.map((plan) -> new Plan(plan.name(), plan.topology(),
+					plan.faults()
+						.stream()
+						.filter((fault) -> chosen.isEmpty() || chosen.contains(fault.name()))
+						.toList()))
+			.filter((plan) -> !plan.faults().isEmpty())
+			.toList();
 	}
 
 	private static List<Plan> allPlans() {
@@ -105,15 +117,16 @@ class ChaosIntegrationTests {
 
 	static String table(List<Row> rows, Duration took, int clients) {
 		StringBuilder table = new StringBuilder();
-		String format = "%-48s %-24s %6s %5s %6s %6s %9s %8s %7s %10s  %s%n";
+		String format = "%-48s %-24s %6s %5s %6s %6s %9s %8s %7s %10s %7s  %s%n";
 		table.append(String.format(Locale.ROOT, "%nChaos suite (%s mode, %d SSE clients, %d videos): %d s%n",
 				Settings.full() ? "full" : "short", clients, VIDEOS, took.toSeconds()));
 		table.append(String.format(Locale.ROOT, format, "fault", "database", "ops", "lost", "dup", "stuck", "sse-lost",
-				"sse-dup", "outbox", "recovery", "notes"));
+				"sse-dup", "outbox", "recovery", "effect", "notes"));
 		for (Row row : rows) {
 			table.append(String.format(Locale.ROOT, format, row.fault(), row.database(), row.operations(), row.lost(),
 					row.duplicated(), row.stuck(), row.sseLost(), row.sseDuplicated(), row.outbox(),
-					String.format(Locale.ROOT, "%.1f s", row.maxRecovery().toMillis() / 1000.0), row.notes()));
+					String.format(Locale.ROOT, "%.1f s", row.maxRecovery().toMillis() / 1000.0),
+					(row.effect() == null) ? "-" : (row.effect() ? "seen" : "MISSING"), row.notes()));
 		}
 		return table.toString();
 	}

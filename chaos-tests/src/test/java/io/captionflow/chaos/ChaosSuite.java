@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs faults against one system under load, one at a time, and checks after each, once
@@ -64,17 +65,20 @@ final class ChaosSuite implements AutoCloseable {
 	 * @param sseDuplicated notification ids a client received more than once
 	 * @param outbox rows left in the outbox
 	 * @param maxRecovery the longest an answered save waited for its result
+	 * @param effect whether the fault was seen to do what it is for (the stalled client
+	 * cut off, median images refused by the full disk); {@code null} where the fault
+	 * itself is the evidence (a process killed, a server stopped)
 	 * @param notes what else was seen
 	 */
 	record Row(String fault, String database, int operations, int lost, int duplicated, int stuck, long sseLost,
-			long sseDuplicated, long outbox, Duration maxRecovery, String notes) {
+			long sseDuplicated, long outbox, Duration maxRecovery, @Nullable Boolean effect, String notes) {
 
 		boolean clean() {
 			if (this.notes.startsWith("not run")) {
 				return true;
 			}
 			return this.operations > 0 && this.lost == 0 && this.duplicated == 0 && this.stuck == 0 && this.sseLost == 0
-					&& this.sseDuplicated == 0 && this.outbox == 0;
+					&& this.sseDuplicated == 0 && this.outbox == 0 && !Boolean.FALSE.equals(this.effect);
 		}
 
 	}
@@ -121,7 +125,7 @@ final class ChaosSuite implements AutoCloseable {
 		String database = this.system.topology().database().name().toLowerCase(java.util.Locale.ROOT)
 				+ ((this.system.kafka().size() > 1) ? ", 3 brokers" : "");
 		if (fault == Fault.MEDIA_DISK_FULL && !this.system.mediaOnTmpfs()) {
-			return new Row(fault.description(), database, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO,
+			return new Row(fault.description(), database, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO, null,
 					"not run: no tmpfs could be mounted on the media root (needs root)");
 		}
 		Settings.await("every SSE client connected", Duration.ofMinutes(2),
@@ -131,13 +135,14 @@ final class ChaosSuite implements AutoCloseable {
 		Map<SseClient, Integer> phaseStart = new HashMap<>();
 		this.clients.forEach((client) -> phaseStart.put(client, client.ids().size()));
 		List<String> notes = new ArrayList<>();
+		Effect effect = new Effect();
 		SaveLoad load = new SaveLoad(this.system, this.api, this.catalog, this.savesPerSecond);
 		CaptionPoller poller = new CaptionPoller();
 		Thread polling = Thread.ofPlatform().name("caption-poller").start(() -> poller.poll(load));
 		try {
 			load.start();
 			Settings.hold(LOAD_AROUND_FAULT);
-			inject(fault, load, notes);
+			inject(fault, load, notes, effect);
 			Settings.hold(LOAD_AROUND_FAULT);
 		}
 		finally {
@@ -200,9 +205,18 @@ final class ChaosSuite implements AutoCloseable {
 		if (!this.conflicting.isEmpty()) {
 			notes.add(this.conflicting.size() + " notification ids seen for two different notifications");
 		}
+		if (fault == Fault.MEDIA_DISK_FULL) {
+			long refused = log.entries()
+				.stream()
+				.filter((entry) -> entry.id() > after && "error".equals(entry.status())
+						&& entry.error().contains("cannot write the median image"))
+				.count();
+			notes.add(refused + " captions ended in error: the median image could not be written");
+			effect.seen = refused > 0;
+		}
 		long outbox = this.system.outboxRows();
 		return new Row(fault.description(), database, answered.size(), lost, duplicated, stuck, tally.lost,
-				tally.duplicated, outbox, maxRecovery, String.join("; ", notes));
+				tally.duplicated, outbox, maxRecovery, effect.seen, String.join("; ", notes));
 	}
 
 	@Override
@@ -210,7 +224,7 @@ final class ChaosSuite implements AutoCloseable {
 		this.clients.forEach(SseClient::close);
 	}
 
-	private void inject(Fault fault, SaveLoad load, List<String> notes) throws Exception {
+	private void inject(Fault fault, SaveLoad load, List<String> notes, Effect effect) throws Exception {
 		switch (fault) {
 			case WORKER_KILL -> killWorkers(List.of(this.system.workers().get(0)), notes);
 			case ALL_WORKERS_KILL -> killWorkers(this.system.workers(), notes);
@@ -261,15 +275,28 @@ final class ChaosSuite implements AutoCloseable {
 				SseClient stalled = this.clients.get(0);
 				int connectsBefore = stalled.connects();
 				stalled.stall(true);
-				// more notifications than a client's buffer (1,000) holds, while it reads
-				// none
+				// more than the stalled client's connection holds while it reads none:
+				// its buffer in the hub (1,000 events), what Reactor Netty and Netty hold
+				// (128 events, 64 KB), its socket's send buffer (2 × 64 KB) and receive
+				// buffer (2 × 16 KB); about 1,250 events of 2.2 KB
 				long started = System.nanoTime();
-				int posted = this.api.webhooks(this.system.liveGateways().get(0).port(), "chaos-0", 1500);
+				int posted = this.api.webhooks(this.system.liveGateways().get(0).port(), "chaos-0", 1800, 2000);
 				Settings.hold(Duration.ofSeconds(30).minusNanos(System.nanoTime() - started));
 				stalled.stall(false);
-				notes.add(posted + " webhooks posted during the stall");
-				notes.add("the stalled client was " + ((stalled.connects() > connectsBefore) ? "" : "not yet ")
-						+ "cut off");
+				notes.add(posted + " webhooks of 2 KB posted during the stall");
+				try {
+					// it reads what its socket held, then the end of the stream the
+					// server
+					// closed, and connects again
+					Settings.await("the stalled client cut off and connected again", Duration.ofSeconds(30),
+							() -> stalled.connects() > connectsBefore);
+					effect.seen = true;
+					notes.add("the stalled client was cut off");
+				}
+				catch (RuntimeException ex) {
+					effect.seen = false;
+					notes.add("the stalled client was not cut off");
+				}
 			}
 			case FLOW_EVENTS_REDELIVERED -> notes.add(republishFlowEvents() + " flow events published again");
 			case MEDIA_DISK_FULL -> {
@@ -390,6 +417,13 @@ final class ChaosSuite implements AutoCloseable {
 	}
 
 	private record SseTally(long lost, long duplicated, int resets) {
+	}
+
+	/** Whether the fault was seen to do what it is for, where that needs evidence. */
+	private static final class Effect {
+
+		private @Nullable Boolean seen;
+
 	}
 
 	/**

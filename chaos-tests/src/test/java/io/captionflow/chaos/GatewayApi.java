@@ -34,7 +34,8 @@ final class GatewayApi {
 
 	}
 
-	record LogEntry(long id, String videoId, Long captionId, String flowName, String status, String source) {
+	record LogEntry(long id, String videoId, Long captionId, String flowName, String status, String error,
+			String source) {
 
 		String fingerprint() {
 			return this.videoId + "/" + ((this.captionId != null) ? this.captionId : "null") + "/" + this.flowName + "/"
@@ -87,7 +88,9 @@ final class GatewayApi {
 				JsonNode flowName = record.get("flowName");
 				entries.add(new LogEntry(record.get("id").asLong(), record.get("videoId").asString(),
 						(captionId == null || captionId.isNull()) ? null : captionId.asLong(), flowName.asString(),
-						record.get("status").asString(), record.get("source").asString()));
+						record.get("status").asString(), (record.get("error") == null || record.get("error").isNull())
+								? "" : record.get("error").asString(),
+						record.get("source").asString()));
 			}
 			long following = page.get("next").asLong();
 			if (following == next) {
@@ -133,16 +136,18 @@ final class GatewayApi {
 	}
 
 	/**
-	 * Posts job-status webhooks, each a notification, eight at a time.
+	 * Posts job-status webhooks, each a notification, eight at a time: {@code error}
+	 * statuses, each with a reason of {@code reasonLength} characters.
 	 * @return how many were answered 200
 	 */
-	int webhooks(int port, String videoId, int count) throws InterruptedException {
+	int webhooks(int port, String videoId, int count, int reasonLength) throws InterruptedException {
 		java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
 		java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(8);
+		String reason = "x".repeat(reasonLength);
 		for (int i = 0; i < count; i++) {
 			inFlight.acquire();
-			String body = "{\"videoId\":\"" + videoId + "\",\"flowName\":\"chaos-burst\",\"status\":\""
-					+ ((i % 2 == 0) ? "started" : "complete") + "\"}";
+			String body = "{\"videoId\":\"" + videoId
+					+ "\",\"flowName\":\"chaos-burst\",\"status\":\"error\",\"error\":\"" + reason + "\"}";
 			this.http
 				.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/webhooks/prefect"))
 					.timeout(Duration.ofSeconds(10))

@@ -167,6 +167,7 @@ final class SseClient implements Runnable {
 
 	private void read(InputStream body) throws IOException {
 		ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+		byte[] chunk = new byte[8192];
 		String id = null;
 		String event = null;
 		StringBuilder data = new StringBuilder();
@@ -174,31 +175,37 @@ final class SseClient implements Runnable {
 			while (this.stalled && this.running) {
 				LockSupport.parkNanos(100_000_000);
 			}
-			int b = body.read();
-			if (b < 0) {
+			// a stalled client takes nothing more than what this read returns
+			int read = body.read(chunk, 0, chunk.length);
+			if (read < 0) {
 				return;
 			}
-			if (b != '\n') {
-				line.write(b);
-				continue;
+			int from = 0;
+			for (int i = 0; i < read; i++) {
+				if (chunk[i] != '\n') {
+					continue;
+				}
+				line.write(chunk, from, i - from);
+				from = i + 1;
+				String field = line.toString(StandardCharsets.UTF_8);
+				line.reset();
+				if (field.isEmpty()) {
+					dispatch(id, event, data.toString());
+					id = null;
+					event = null;
+					data.setLength(0);
+				}
+				else if (field.startsWith("id:")) {
+					id = field.substring(3).strip();
+				}
+				else if (field.startsWith("event:")) {
+					event = field.substring(6).strip();
+				}
+				else if (field.startsWith("data:")) {
+					data.append(field.substring(5));
+				}
 			}
-			String field = line.toString(StandardCharsets.UTF_8);
-			line.reset();
-			if (field.isEmpty()) {
-				dispatch(id, event, data.toString());
-				id = null;
-				event = null;
-				data.setLength(0);
-			}
-			else if (field.startsWith("id:")) {
-				id = field.substring(3).strip();
-			}
-			else if (field.startsWith("event:")) {
-				event = field.substring(6).strip();
-			}
-			else if (field.startsWith("data:")) {
-				data.append(field.substring(5));
-			}
+			line.write(chunk, from, read - from);
 		}
 	}
 
@@ -297,6 +304,25 @@ final class SseClient implements Runnable {
 			}
 			this.left--;
 			return b;
+		}
+
+		@Override
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			if (length == 0) {
+				return 0;
+			}
+			int first = read();
+			if (first < 0) {
+				return -1;
+			}
+			buffer[offset] = (byte) first;
+			// the rest of this chunk, as far as it is already here
+			int more = (int) Math.min(Math.min(this.left, length - 1), this.in.available());
+			int read = (more > 0) ? this.in.read(buffer, offset + 1, more) : 0;
+			if (read > 0) {
+				this.left -= read;
+			}
+			return 1 + Math.max(read, 0);
 		}
 
 	}

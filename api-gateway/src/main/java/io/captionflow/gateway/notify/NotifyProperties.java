@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How notifications are numbered, kept and streamed.
@@ -24,9 +25,23 @@ public record NotifyProperties(@DefaultValue Sse sse, @DefaultValue Notification
 	 * further behind is disconnected (it reconnects and resumes after its last event id)
 	 * @param replayBuffer the newest notifications each instance keeps in memory to
 	 * replay to reconnecting clients; older ones are read from the database
+	 * @param sendBuffer the socket send buffer of a stream's connection (the kernel
+	 * allots twice this); without a bound the operating system grows it to several
+	 * megabytes (4 MB on Linux), which a client that stops reading holds in kernel memory
+	 * and which delays its cut-off by as many events; {@code 0} leaves it to the
+	 * operating system
 	 */
 	public record Sse(@DefaultValue("15s") Duration heartbeat, @DefaultValue("1s") Duration retry,
-			@DefaultValue("1000") int clientBuffer, @DefaultValue("10000") int replayBuffer) {
+			@DefaultValue("1000") int clientBuffer, @DefaultValue("10000") int replayBuffer,
+			@DefaultValue("64KB") DataSize sendBuffer) {
+
+		public Sse {
+			if (sendBuffer.isNegative() || sendBuffer.toBytes() > Integer.MAX_VALUE) {
+				throw new IllegalArgumentException(
+						"captionflow.gateway.sse.send-buffer must be between 0 and 2GB, not " + sendBuffer);
+			}
+		}
+
 	}
 
 	/**

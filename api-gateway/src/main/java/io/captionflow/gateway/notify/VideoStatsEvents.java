@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import io.captionflow.gateway.admission.AdmissionProperties;
 import io.captionflow.gateway.web.InvalidRequestException;
 import io.captionflow.gateway.web.Refusal;
+import io.netty.channel.ChannelOption;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,6 +19,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.AbstractServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -67,14 +69,15 @@ class VideoStatsEvents {
 		Set<String> wanted = (videoIds != null) ? Set.copyOf(videoIds) : Set.of();
 		byte[] hello = SseFrames.connected(this.settings.retry());
 		DataBufferFactory buffers = response.bufferFactory();
-		return this.streams.open(lastEventId, wanted, client(response)).flatMap((events) -> {
-			response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
-			response.getHeaders().setCacheControl("no-cache");
-			response.getHeaders().set("X-Accel-Buffering", "no");
-			// the frames are encoded once per notification, not once per client: each
-			// client's buffer wraps the same bytes
-			return response.writeWith(Flux.just(hello).concatWith(events).map(buffers::wrap));
-		})
+		return this.streams.open(lastEventId, wanted, client(response, this.settings.sendBuffer()))
+			.flatMap((events) -> {
+				response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
+				response.getHeaders().setCacheControl("no-cache");
+				response.getHeaders().set("X-Accel-Buffering", "no");
+				// the frames are encoded once per notification, not once per client: each
+				// client's buffer wraps the same bytes
+				return response.writeWith(Flux.just(hello).concatWith(events).map(buffers::wrap));
+			})
 			.onErrorResume(EventStreams.ReplaysBusyException.class, (ex) -> new Refusal(HttpStatus.SERVICE_UNAVAILABLE,
 					"Too many replays", ex.getMessage(), this.replays.retryAfter())
 				.write(exchange));
@@ -87,13 +90,21 @@ class VideoStatsEvents {
 
 	/**
 	 * The client's connection: on Reactor Netty, its event loop, which the hub hands
-	 * notifications to, and a way to close it.
+	 * notifications to, and a way to close it. Its socket's send buffer is bounded, so
+	 * that a client that stops reading fills its buffer in the hub soon and is cut off.
 	 */
-	private static NotificationHub.Client client(ServerHttpResponse response) {
+	private static NotificationHub.Client client(ServerHttpResponse response, DataSize sendBuffer) {
 		if (response instanceof AbstractServerHttpResponse server
 				&& server.getNativeResponse() instanceof HttpServerResponse netty) {
 			Executor[] loop = new Executor[1];
-			netty.withConnection((connection) -> loop[0] = connection.channel().eventLoop());
+			netty.withConnection((connection) -> {
+				loop[0] = connection.channel().eventLoop();
+				if (sendBuffer.toBytes() > 0) {
+					// an HTTP/2 stream has no socket of its own: the option is ignored
+					// there
+					connection.channel().config().setOption(ChannelOption.SO_SNDBUF, (int) sendBuffer.toBytes());
+				}
+			});
 			if (loop[0] != null) {
 				return new NotificationHub.Client(loop[0], () -> netty.withConnection(Connection::dispose));
 			}

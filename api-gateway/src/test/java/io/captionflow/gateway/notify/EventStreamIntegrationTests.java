@@ -217,14 +217,13 @@ class EventStreamIntegrationTests {
 			out.flush();
 			await().atMost(WAIT).until(() -> clientCount() == 2);
 
-			// 5,000 events of 2 KB each, 250 at a time: the healthy client takes every
-			// one
-			// as they come; the stalled one's socket buffers (a few MB on loopback) and
-			// its
-			// 300-event buffer fill up
+			// 1,000 events of 2 KB each, 250 at a time: the healthy client takes every
+			// one as they come; the stalled one's socket send buffer (bounded by
+			// sse.send-buffer, 64 KB; unbounded, Linux grows it to 4 MB on loopback,
+			// which would take all 2 MB) and its 300-event buffer fill up
 			String reason = "x".repeat(2000);
 			long last = 0;
-			for (int burst = 0; burst < 20; burst++) {
+			for (int burst = 0; burst < 4; burst++) {
 				appendDirectly(250, reason);
 				for (int i = 0; i < 250; i++) {
 					long id = healthy.nextEvent(WAIT).idValue();
