@@ -327,6 +327,21 @@ class GatewayIntegrationTests {
 		assertThat(unreadableDeadLetters() - unreadableBefore).isEqualTo(2);
 		// read, and none dead-lettered again
 		assertThat(endOffsets(Topics.FLOW_EVENTS.deadLetterName())).isEqualTo(deadLettersBefore + 5);
+
+		// the request's result, come late: the revision has had its outcome
+		String completions = "select count(*) from flow_notifications where caption_id = " + captionId
+				+ " and status = 'complete'";
+		long completionsBefore = count(completions);
+		publish(FlowCompleted.complete(request, "late", 95, 10, null, FlowCompleted.Timings.NONE, "w", Instant.now()));
+		// a result after it, on the same partition, shows that it was handled
+		save(other, 55, 90);
+		publish(FlowCompleted.error(request(other, revisionOf(other)), "after it", FlowCompleted.Timings.NONE, "w",
+				Instant.now()));
+		await().atMost(Duration.ofSeconds(20)).until(() -> "after it".equals(captionField(other, "captionOcrError")));
+		assertThat(captionField(captionId, "captionOcrStatus")).isEqualTo("error");
+		assertThat(captionField(captionId, "captionOcrError"))
+			.isEqualTo("a flow event could not be applied: the database refused it");
+		assertThat(count(completions)).as("complete notifications of the late result").isEqualTo(completionsBefore);
 	}
 
 	@Test

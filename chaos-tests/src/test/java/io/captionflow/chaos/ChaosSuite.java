@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.captionflow.chaos.CaptionFlowSystem.Gateway;
 import io.captionflow.chaos.GatewayApi.CaptionState;
@@ -138,7 +139,9 @@ final class ChaosSuite implements AutoCloseable {
 		Effect effect = new Effect();
 		SaveLoad load = new SaveLoad(this.system, this.api, this.catalog, this.savesPerSecond);
 		CaptionPoller poller = new CaptionPoller();
-		Thread polling = Thread.ofPlatform().name("caption-poller").start(() -> poller.poll(load));
+		ScheduledExecutorService polling = Executors
+			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("caption-poller").factory());
+		polling.scheduleAtFixedRate(() -> poller.round(load), 0, 1, TimeUnit.SECONDS);
 		try {
 			load.start();
 			Settings.hold(LOAD_AROUND_FAULT);
@@ -153,8 +156,8 @@ final class ChaosSuite implements AutoCloseable {
 		while (System.nanoTime() < settleBy && !poller.settledAll(answered)) {
 			poller.awaitRound();
 		}
-		poller.stop();
-		polling.join(TimeUnit.SECONDS.toMillis(30));
+		polling.shutdownNow();
+		polling.awaitTermination(30, TimeUnit.SECONDS);
 
 		int lost = 0;
 		int stuck = 0;
@@ -522,50 +525,38 @@ final class ChaosSuite implements AutoCloseable {
 
 		private final Map<Answered, Long> settled = new ConcurrentHashMap<>();
 
-		private final AtomicBoolean running = new AtomicBoolean(true);
-
 		private final Object rounds = new Object();
 
-		void poll(SaveLoad load) {
-			while (this.running.get()) {
-				long started = System.nanoTime();
-				try {
-					List<Gateway> live = ChaosSuite.this.system.liveGateways();
-					if (!live.isEmpty()) {
-						int port = live.get(0).port();
-						for (String video : ChaosSuite.this.system.videoIds()) {
-							for (CaptionState caption : ChaosSuite.this.api.captions(port, video)) {
-								this.latest.put(caption.id(), caption);
-							}
+		/** One round, run once a second. */
+		void round(SaveLoad load) {
+			try {
+				List<Gateway> live = ChaosSuite.this.system.liveGateways();
+				if (!live.isEmpty()) {
+					int port = live.get(0).port();
+					for (String video : ChaosSuite.this.system.videoIds()) {
+						for (CaptionState caption : ChaosSuite.this.api.captions(port, video)) {
+							this.latest.put(caption.id(), caption);
 						}
-						long now = System.nanoTime();
-						for (Answered save : load.answered()) {
-							CaptionState state = this.latest.get(save.captionId());
-							if (state != null && state.settled() && state.revision() >= save.revision()) {
-								this.settled.putIfAbsent(save, now);
-							}
+					}
+					long now = System.nanoTime();
+					for (Answered save : load.answered()) {
+						CaptionState state = this.latest.get(save.captionId());
+						if (state != null && state.settled() && state.revision() >= save.revision()) {
+							this.settled.putIfAbsent(save, now);
 						}
 					}
 				}
-				catch (IOException | RuntimeException ex) {
-					// a gateway or the database is down: the next round reads again
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				synchronized (this.rounds) {
-					this.rounds.notifyAll();
-				}
-				long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-				if (spent < 1000) {
-					try {
-						Thread.sleep(1000 - spent);
-					}
-					catch (InterruptedException ex) {
-						return;
-					}
-				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// a gateway or the database is down: the next round reads again
+			}
+			catch (InterruptedException ex) {
+				// the poller is stopping
+				Thread.currentThread().interrupt();
+				return;
+			}
+			synchronized (this.rounds) {
+				this.rounds.notifyAll();
 			}
 		}
 
@@ -585,10 +576,6 @@ final class ChaosSuite implements AutoCloseable {
 
 		Long settledAt(Answered save) {
 			return this.settled.get(save);
-		}
-
-		void stop() {
-			this.running.set(false);
 		}
 
 	}

@@ -85,8 +85,11 @@ public class CaptionOcrResults {
 	/**
 	 * Records an OCR outcome, {@code completed} with its text or {@code error} with its
 	 * reason (a worker's failure, or a request dead-lettered), if the event is for the
-	 * caption's current revision. Its median image is kept only where the worker writes
-	 * it, beside the caption's video: a location from an event is never served otherwise.
+	 * caption's current revision and its OCR still in flight: a revision has one outcome,
+	 * so a result that comes after the revision ended (in {@code error}, when one of its
+	 * flow events was dead-lettered) does not change it. Its median image is kept only
+	 * where the worker writes it, beside the caption's video: a location from an event is
+	 * never served otherwise.
 	 * @param event the worker's completion
 	 * @param at when applied
 	 * @return whether the caption changed
@@ -109,8 +112,11 @@ public class CaptionOcrResults {
 				update captions set caption_ocr_status = :status, caption_ocr = :text,
 				  caption_ocr_confidence = :confidence, caption_ocr_error = :error, caption_ocr_processed_at = :at,
 				  caption_ocr_image = :image, caption_ocr_progress = null, image_needs_regen = false, updated_at = :at
-				where video_id = :videoId and id = :id and revision = :revision""")
+				where video_id = :videoId and id = :id and revision = :revision
+				  and caption_ocr_status in (:queued, :processing)""")
 			.bind("status", (complete ? OcrStatus.COMPLETED : OcrStatus.ERROR).wireName())
+			.bind("queued", OcrStatus.QUEUED.wireName())
+			.bind("processing", OcrStatus.PROCESSING.wireName())
 			.bind("at", CaptionStore.utc(at))
 			.bind("videoId", event.videoId())
 			.bind("id", event.captionId())

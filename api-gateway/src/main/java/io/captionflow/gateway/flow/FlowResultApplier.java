@@ -94,8 +94,9 @@ class FlowResultApplier {
 					+ " names no valid video id (1 to 64 printable characters)", null));
 		}
 		Instant now = this.clock.instant();
-		// an id of its own, not the event's: should the same event come again and apply,
-		// its result still replaces this error
+		// an id of its own, not the event's: should the same event come again, it is
+		// recorded as its own; a result it carries no longer changes the caption, which
+		// has had its one outcome for this revision
 		UUID id = UUID.nameUUIDFromBytes(("flow-dead-letter:" + event.eventId()).getBytes(StandardCharsets.UTF_8));
 		return once(id, now,
 				this.results.failedInFlight(event.videoId(), event.captionId(), event.revision(), reason, now)

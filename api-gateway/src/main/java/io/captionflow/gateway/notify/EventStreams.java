@@ -88,7 +88,7 @@ class EventStreams {
 			return Mono.just(Flux.empty());
 		}
 		if (lastEventId == null) {
-			return Mono.just(register(-1, 0, videoIds, client));
+			return Mono.just(register(null, 0, videoIds, client));
 		}
 		long after = lastEventId.number();
 		return switch (this.tail.resume(lastEventId)) {
@@ -101,9 +101,9 @@ class EventStreams {
 			// the log went back (any reader can make one up), so the epoch stays; the
 			// sequencers look for that evidence themselves
 			case AHEAD -> this.reader.span()
-				.map((span) -> NotificationTail.followsOn(after, span) ? register(after, after, videoIds, client)
+				.map((span) -> NotificationTail.followsOn(after, span) ? register(lastEventId, after, videoIds, client)
 						: reset(lastEventId, span, SseFrames.UNKNOWN_ID, videoIds, client));
-			case FROM_WINDOW, TOO_FAR_BEHIND -> Mono.just(register(after, 0, videoIds, client));
+			case FROM_WINDOW, TOO_FAR_BEHIND -> Mono.just(register(lastEventId, 0, videoIds, client));
 			case FROM_LOG -> {
 				// refused before the stream starts while every replay is running; the
 				// permit itself is taken once the stream runs, so that a client gone
@@ -112,7 +112,7 @@ class EventStreams {
 					this.replaysRefused.increment();
 					yield Mono.error(new ReplaysBusyException(this.replays.maxConcurrent()));
 				}
-				yield Mono.just(register(after, 0, videoIds, client));
+				yield Mono.just(register(lastEventId, 0, videoIds, client));
 			}
 		};
 	}
@@ -121,26 +121,37 @@ class EventStreams {
 			NotificationHub.Client client) {
 		return Flux.defer(() -> {
 			NotificationHub.Subscriber subscriber = this.hub.subscriber(videoIds, 0, client);
-			NotificationTail.Seam seam = this.tail.join(-1, subscriber::follows, (at) -> this.hub.add(subscriber, at));
+			NotificationTail.Seam seam = this.tail.join(NotificationEpochs.Epoch.NONE, -1, subscriber::follows,
+					(at) -> this.hub.add(subscriber, at));
 			return Flux.just(SseFrames.reset(new EventId(seam.epoch(), seam.at()), lastEventId, span.oldest(), reason))
 				.concatWith(subscriber.live());
 		});
 	}
 
 	/**
-	 * Registers a subscriber that sees what follows {@code replayAfter}.
-	 * @param replayAfter replay what follows this id, or -1 for nothing
+	 * Registers a subscriber that sees what follows its last event id; should the log's
+	 * epoch have moved since that id was checked, the client is reset instead.
+	 * @param last the client's last event id, of the tail's epoch when checked; null to
+	 * replay nothing
 	 * @param skipUpTo pass on nothing up to this id
 	 * @param videoIds the videos
 	 * @param client the client's connection
 	 * @return the stream
 	 */
-	private Flux<byte[]> register(long replayAfter, long skipUpTo, Set<String> videoIds,
+	private Flux<byte[]> register(@Nullable EventId last, long skipUpTo, Set<String> videoIds,
 			NotificationHub.Client client) {
 		return Flux.defer(() -> {
+			long replayAfter = (last != null) ? last.number() : -1;
+			long epoch = (last != null) ? last.epoch() : NotificationEpochs.Epoch.NONE;
 			NotificationHub.Subscriber subscriber = this.hub.subscriber(videoIds, skipUpTo, client);
-			NotificationTail.Seam seam = this.tail.join(replayAfter, subscriber::follows,
+			NotificationTail.Seam seam = this.tail.join(epoch, replayAfter, subscriber::follows,
 					(at) -> this.hub.add(subscriber, at));
+			if (seam.moved() && last != null) {
+				// the tail moved to another epoch between the check and the join: the
+				// client's numbers may have been given to other notifications
+				return this.reader.span()
+					.flatMapMany((span) -> reset(last, span, SseFrames.EPOCH_CHANGED, videoIds, client));
+			}
 			long at = seam.at();
 			Flux<byte[]> missed;
 			if (replayAfter < 0) {

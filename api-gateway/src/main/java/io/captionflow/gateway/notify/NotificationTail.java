@@ -343,16 +343,25 @@ final class NotificationTail {
 	 * still holds all of them. The client must take only notifications after
 	 * {@link Seam#at()} live: one passed on just before it joined may still be on its way
 	 * downstream.
-	 * @param after the client's last id, in the tail's epoch, or -1 to replay nothing
+	 * <p>
+	 * A client with a last id is joined only in the epoch that id is of: should the tail
+	 * have moved to another since the client was told how it resumes, its id may have
+	 * been numbered again, so it is not attached and the seam says the epoch moved (the
+	 * client is then reset).
+	 * @param epoch the epoch of the client's last id; ignored when {@code after} is -1
+	 * @param after the client's last id, or -1 to replay nothing
 	 * @param follows the videos the client follows
 	 * @param attach adds the client downstream, given the epoch and the head
-	 * @return the epoch and head it joined at and its replay
+	 * @return the epoch and head it joined at and its replay, or that the epoch moved
 	 */
-	Seam join(long after, Predicate<String> follows, Consumer<Position> attach) {
+	Seam join(long epoch, long after, Predicate<String> follows, Consumer<Position> attach) {
 		synchronized (this.lock) {
+			if (after >= 0 && epoch != this.epoch) {
+				return new Seam(this.epoch, this.head, null, true);
+			}
 			attach.accept(new Position(this.epoch, this.head));
 			if (after < 0 || after < this.head - this.window.size()) {
-				return new Seam(this.epoch, this.head, null);
+				return new Seam(this.epoch, this.head, null, false);
 			}
 			List<Entry> replay = new ArrayList<>();
 			for (Entry entry : this.window) {
@@ -360,7 +369,7 @@ final class NotificationTail {
 					replay.add(entry);
 				}
 			}
-			return new Seam(this.epoch, this.head, List.copyOf(replay));
+			return new Seam(this.epoch, this.head, List.copyOf(replay), false);
 		}
 	}
 
@@ -476,8 +485,10 @@ final class NotificationTail {
 	 * @param at the head when it joined: it takes only later notifications live
 	 * @param replay what it missed up to {@code at}, from the window; null when the
 	 * window no longer holds all of it
+	 * @param moved whether the tail was in another epoch than the client's last id, and
+	 * the client was not joined
 	 */
-	record Seam(long epoch, long at, @Nullable List<Entry> replay) {
+	record Seam(long epoch, long at, @Nullable List<Entry> replay, boolean moved) {
 	}
 
 	/** How a client that sent a last event id is served. */

@@ -200,7 +200,7 @@ class NotificationTailTests {
 		NotificationTail.Entry entry = this.published.get(0);
 		assertThat(entry.videoId()).isEqualTo("v7");
 		assertThat(entry.frame()).isEqualTo(SseFrames.notification(new EventId(EPOCH, 1), notification));
-		assertThat(tail.join(0, (video) -> true, (at) -> {
+		assertThat(tail.join(EPOCH, 0, (video) -> true, (at) -> {
 		}).replay()).singleElement().satisfies((replayed) -> assertThat(replayed.frame()).isSameAs(entry.frame()));
 	}
 
@@ -209,7 +209,7 @@ class NotificationTailTests {
 		NotificationTail tail = started(4, 0);
 		tail.offer(EPOCH, notifications(1, 10));
 		assertThat(tail.resume(id(6))).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
-		NotificationTail.Seam seam = tail.join(6, (video) -> true, (at) -> {
+		NotificationTail.Seam seam = tail.join(EPOCH, 6, (video) -> true, (at) -> {
 		});
 		assertThat(seam.at()).isEqualTo(10);
 		assertThat(seam.replay()).extracting(NotificationTail.Entry::id).containsExactly(7L, 8L, 9L, 10L);
@@ -220,7 +220,7 @@ class NotificationTailTests {
 		NotificationTail tail = started(10, 0);
 		tail.offer(EPOCH,
 				List.of(notification(1, "a"), notification(2, "b"), notification(3, "a"), notification(4, "c")));
-		NotificationTail.Seam seam = tail.join(0, Set.of("a", "c")::contains, (at) -> {
+		NotificationTail.Seam seam = tail.join(EPOCH, 0, Set.of("a", "c")::contains, (at) -> {
 		});
 		assertThat(seam.replay()).extracting(NotificationTail.Entry::id).containsExactly(1L, 3L, 4L);
 	}
@@ -230,7 +230,7 @@ class NotificationTailTests {
 		NotificationTail tail = started(4, 0);
 		tail.offer(EPOCH, notifications(1, 10));
 		assertThat(tail.resume(id(10))).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
-		assertThat(tail.join(10, (video) -> true, (at) -> {
+		assertThat(tail.join(EPOCH, 10, (video) -> true, (at) -> {
 		}).replay()).isEmpty();
 	}
 
@@ -240,7 +240,7 @@ class NotificationTailTests {
 		tail.offer(EPOCH, notifications(1, 10));
 		// 6 is the window's first: 5 is the last id it can serve
 		assertThat(tail.resume(id(5))).isEqualTo(NotificationTail.Resume.FROM_LOG);
-		NotificationTail.Seam seam = tail.join(5, (video) -> true, (at) -> {
+		NotificationTail.Seam seam = tail.join(EPOCH, 5, (video) -> true, (at) -> {
 		});
 		assertThat(seam.replay()).isNull();
 		assertThat(tail.fromLog(5, seam.at(), new NotificationReader.Span(1, 10)))
@@ -276,7 +276,7 @@ class NotificationTailTests {
 		NotificationTail tail = started(50, 10, 500, 0);
 		tail.offer(EPOCH, notifications(1, 50));
 		assertThat(tail.resume(id(20))).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
-		assertThat(tail.join(20, (video) -> true, (at) -> {
+		assertThat(tail.join(EPOCH, 20, (video) -> true, (at) -> {
 		}).replay()).hasSize(30);
 	}
 
@@ -304,7 +304,7 @@ class NotificationTailTests {
 		tail.offer(EPOCH, notifications(1, 5));
 		List<Long> live = new ArrayList<>();
 		AtomicLong attachedAt = new AtomicLong(-2);
-		NotificationTail.Seam seam = tail.join(2, (video) -> true, (at) -> attachedAt.set(at.head()));
+		NotificationTail.Seam seam = tail.join(EPOCH, 2, (video) -> true, (at) -> attachedAt.set(at.head()));
 		// downstream, the client takes what follows the head it was attached at
 		this.published.clear();
 		tail.offer(EPOCH, notifications(4, 8));
@@ -328,7 +328,7 @@ class NotificationTailTests {
 				(entry) -> attached.forEach((client) -> client.take(entry.id(), attached)));
 		tail.start(EPOCH, 0);
 		Client steady = new Client(0, Integer.MAX_VALUE);
-		tail.join(0, (video) -> true, (at) -> attached.add(steady));
+		tail.join(EPOCH, 0, (video) -> true, (at) -> attached.add(steady));
 		CountDownLatch go = new CountDownLatch(1);
 		AtomicBoolean done = new AtomicBoolean();
 		Thread sequencer = Thread.ofPlatform().start(() -> {
@@ -347,7 +347,7 @@ class NotificationTailTests {
 				while (!done.get()) {
 					long after = Math.max(0, tail.head() - ThreadLocalRandom.current().nextInt(window));
 					Client client = new Client(after, 1 + ThreadLocalRandom.current().nextInt(20));
-					client.seam = tail.join(after, (video) -> true, (at) -> attached.add(client));
+					client.seam = tail.join(EPOCH, after, (video) -> true, (at) -> attached.add(client));
 					clients.add(client);
 					if (!done.get()) {
 						// left once it had its fill, or once the sequence ended
@@ -433,13 +433,36 @@ class NotificationTailTests {
 		rollBackLog(5, EPOCH + 1);
 		tail.catchUp();
 		// a client of the new epoch at 5 is owed nothing from the old window's 6..8
-		NotificationTail.Seam seam = tail.join(5, (video) -> true, (at) -> {
+		NotificationTail.Seam seam = tail.join(EPOCH + 1, 5, (video) -> true, (at) -> {
 		});
+		assertThat(seam.moved()).isFalse();
 		assertThat(seam.epoch()).isEqualTo(EPOCH + 1);
 		assertThat(seam.at()).isEqualTo(5);
 		assertThat(seam.replay()).isEmpty();
 		// and one of the old epoch, even at a number the new one has, is reset
 		assertThat(tail.resume(id(5))).isEqualTo(NotificationTail.Resume.OTHER_EPOCH);
+	}
+
+	@Test
+	void aClientToldToResumeBeforeTheEpochMovedIsNotJoinedInTheNewOne() {
+		NotificationTail tail = started(10, 0);
+		appendToLog(1, 8);
+		tail.catchUp();
+		// checked in the old epoch: its 6 is in the window
+		assertThat(tail.resume(id(6))).isEqualTo(NotificationTail.Resume.FROM_WINDOW);
+		// and before it joins, the log goes back and numbers 6..7 again
+		rollBackLog(5, EPOCH + 1);
+		appendToLog(6, 7);
+		tail.catchUp();
+		List<NotificationTail.Position> attached = new ArrayList<>();
+		NotificationTail.Seam seam = tail.join(EPOCH, 6, (video) -> true, attached::add);
+		assertThat(seam.moved()).isTrue();
+		assertThat(seam.replay()).isNull();
+		assertThat(attached).isEmpty();
+		// a client joining afresh is joined in the new epoch, whatever epoch it names
+		NotificationTail.Seam fresh = tail.join(EPOCH, -1, (video) -> true, attached::add);
+		assertThat(fresh.moved()).isFalse();
+		assertThat(attached).containsExactly(new NotificationTail.Position(EPOCH + 1, 7));
 	}
 
 	@Test
