@@ -9,7 +9,13 @@ export OMP_THREAD_LIMIT := 1
 MVN := ./mvnw -B --no-transfer-progress
 BENCH_CP = $$(ls benchmarks/target/benchmarks-*.jar):$$(cat benchmarks/target/benchmarks.classpath)
 
-.PHONY: run test chaos chaos-short build bench-saves bench-sse bench-median bench-isolation bench-worker screenshots docs clean deps check-jdk
+.PHONY: help run test chaos chaos-short build bench-saves bench-sse bench-median bench-isolation bench-worker screenshots docs clean deps check-jdk
+
+## help: this list (what bare make prints)
+help:
+	@echo "CaptionFlow: make <target>"
+	@awk '/^## [a-z-]+:/ { sub(/^## /, ""); name = $$0; sub(/:.*/, "", name); text = $$0; \
+		sub(/^[a-z-]+: */, "", text); printf "  %-16s %s\n", name, text }' $(MAKEFILE_LIST)
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { infra/bin/find-jdk.sh >/dev/null; exit 1; }
@@ -18,15 +24,20 @@ deps:
 	@infra/bin/system-deps.sh
 
 ## build: compile and package every module (tests are not run)
+# (shows a line per module and, on a cold build, a count of the artifacts downloaded; errors in full)
 build: check-jdk deps
-	$(MVN) -q -DskipTests install
+	@set -o pipefail; ./mvnw -B -DskipTests install 2>&1 | awk ' \
+		/Downloaded from/ { n++; if (n % 100 == 0) { printf "  %d artifacts downloaded\n", n; fflush() } next } \
+		/^\[INFO\] Building .*\[[0-9]+\/[0-9]+\]/ { sub(/^\[INFO\] /, ""); print; fflush(); next } \
+		/^\[ERROR\]|BUILD (SUCCESS|FAILURE)|Total time/ { print; fflush() } \
+		END { if (n > 0) printf "  %d artifacts downloaded in all\n", n }'
 
 ## run: Kafka, the gateway and the OCR workers, with a demo video; prints the URL
 run: build
 	@infra/bin/run.sh
 
-## test: the whole suite (unit, integration, browser and end-to-end tests, the OCR accuracy suite and
-# the chaos suite's short mode: a worker, a gateway and the broker killed under load, about 5 minutes;
+## test: the whole suite: unit, integration, browser, end-to-end, OCR accuracy and chaos (short)
+# (the chaos suite's short mode: a worker, a gateway and the broker killed under load, about 5 minutes;
 # its full mode is make chaos)
 # the tests also read Simplified Chinese, rendered with a CJK font, and Liberation fonts; the
 # gateway's integration tests run on H2 and again on a local PostgreSQL (Debian's, installed
@@ -36,7 +47,8 @@ test: check-jdk
 	@infra/bin/system-deps.sh tesseract-ocr-chi-sim fonts-wqy-microhei fonts-liberation chromium chromium-driver
 	postgres=$$(infra/bin/postgres.sh) && $(MVN) verify -Paccuracy -Dpostgres.tests=$$postgres
 
-## chaos: the fault-injection suite on real processes (every fault, on PostgreSQL, on H2 and on a
+## chaos: fault injection on real processes; prints a table of what was lost, duplicated or stuck
+# (every fault, on PostgreSQL, on H2 and on a
 # 3-broker cluster, 500 SSE clients): kill -9 of workers and gateways, broker and database outages,
 # a stalled client, redelivered flow events, a full media disk; prints its table (also in
 # chaos-tests/target/chaos/report.txt) and fails on anything lost, duplicated or stuck
@@ -46,8 +58,8 @@ chaos: check-jdk
 		-Dsurefire.failIfNoSpecifiedTests=false; status=$$?; \
 		cat chaos-tests/target/chaos/report.txt 2>/dev/null; exit $$status
 
-## chaos-short: the chaos suite's short mode (a worker, a gateway and the broker killed under load,
-# on PostgreSQL; about 5 minutes)
+## chaos-short: the chaos suite's short mode, as make test runs it (about 5 minutes)
+# (a worker, a gateway and the broker killed under load, on PostgreSQL)
 chaos-short: check-jdk
 	@infra/bin/system-deps.sh postgresql
 	$(MVN) -pl chaos-tests -am verify -Dtest=ChaosIntegrationTests -Dsurefire.failIfNoSpecifiedTests=false; \
@@ -79,7 +91,8 @@ bench-saves: build
 	postgres=$$(infra/bin/postgres.sh) && java -cp "$(BENCH_CP)" \
 		io.captionflow.benchmarks.SaveLatencyBenchmark --postgres $$postgres
 
-## bench-sse: SSE connections one gateway holds, heap per connection, broadcast latency to 1,000 and 10,000 clients
+## bench-sse: SSE connections one gateway holds, heap per connection, broadcast latency
+# (to 1,000 and 10,000 clients)
 bench-sse: build
 	java -cp "$(BENCH_CP)" io.captionflow.benchmarks.SseBroadcastBenchmark
 
@@ -92,6 +105,7 @@ bench-median: build
 	@if python3 -c 'import numpy' 2>/dev/null; then python3 benchmarks/numpy_median.py benchmarks/target/median; \
 	else echo "numpy is not installed (apt-get install python3-numpy): no comparison"; fi
 
-## bench-isolation: JMH benchmark of text isolation on one 1080p caption (1920x200 box, 25 and 64 frames)
+## bench-isolation: JMH benchmark of text isolation on one 1080p caption
+# (a 1920x200 box, 25 and 64 frames)
 bench-isolation: build
 	java -cp "$(BENCH_CP)" org.openjdk.jmh.Main TextIsolationBenchmark

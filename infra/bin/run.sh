@@ -28,68 +28,7 @@ worker_jar="ocr-worker/target/ocr-worker-$version-exec.jar"
 # classpath the build wrote beside it
 demo_cp="test-support/target/test-support-$version.jar:$(cat test-support/target/test-support.classpath)"
 
-# supervise NAME LOG COMMAND...: runs COMMAND with its output appended to LOG and starts it again
-# whenever it exits, however it exits. Runs in the background: on SIGTERM it stops COMMAND, waits
-# for it, and returns without restarting it.
-supervise() {
-  local name=$1 log=$2; shift 2
-  local delay=1 restarts=0 up_since status how
-  trap - EXIT
-  # Ctrl-C and a hang-up reach the whole terminal's process group: this shell and COMMAND (which
-  # inherits this) ignore them and leave them to stop_all, which stops the applications first
-  trap '' INT HUP
-  # jobs -p: the command or the backoff sleep, whichever runs, even if the signal came before $! was read
-  trap 'trap - TERM; kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; exit 0' TERM
-  while :; do
-    up_since=$SECONDS
-    "$@" >> "$log" 2>&1 &
-    # (2>/dev/null: bash would add its own "Killed" line for a command a signal ended)
-    status=0; wait $! 2>/dev/null || status=$?
-    [ $((SECONDS - up_since)) -lt 60 ] || delay=1
-    restarts=$((restarts + 1))
-    how="status $status"
-    if [ "$status" -gt 128 ] && sig=$(kill -l $((status - 128)) 2>/dev/null); then how="$how, killed by SIG$sig"; fi
-    echo "$name exited ($how); restarting in ${delay}s (restart $restarts); see ${log#"$top"/}" >&2 || true
-    echo "[run.sh $(date '+%F %T')] $name exited ($how); restarting in ${delay}s (restart $restarts)" >> "$log"
-    sleep "$delay" & wait $! || true
-    delay=$((delay * 2 > 30 ? 30 : delay * 2))
-  done
-}
-
-kafka_supervisor=""
-stop_all() {
-  trap - INT TERM HUP EXIT
-  # every background job is a supervisor (listed by jobs -p, so none is missed even if the signal
-  # came before its pid was stored); the applications' first, while the broker can still take
-  # their last offsets and records
-  local apps=() job
-  for job in $(jobs -p); do [ "$job" = "$kafka_supervisor" ] || apps+=("$job"); done
-  if [ ${#apps[@]} -gt 0 ]; then
-    { echo; echo "Stopping CaptionFlow..."; } 2>/dev/null || true  # the terminal may be gone (SIGHUP)
-    kill "${apps[@]}" 2>/dev/null || true
-    wait "${apps[@]}" 2>/dev/null || true
-  fi
-  if [ -n "$kafka_supervisor" ]; then
-    kill "$kafka_supervisor" 2>/dev/null || true
-    wait "$kafka_supervisor" 2>/dev/null || true
-  fi
-}
-trap 'stop_all; exit 130' INT
-trap 'stop_all; exit 143' TERM
-trap 'stop_all; exit 129' HUP
-trap stop_all EXIT
-
-listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
-wait_for() { # name, seconds, command...: polls until the command succeeds; past the limit, says so once
-  local name=$1 limit=$2 since=$SECONDS said=""; shift 2
-  until "$@"; do
-    if [ -z "$said" ] && [ $((SECONDS - since)) -ge "$limit" ]; then
-      echo "$name is not ready after ${limit}s; still waiting (see $logs; Ctrl-C stops)" >&2
-      said=1
-    fi
-    sleep 0.2
-  done
-}
+. infra/bin/processes.sh
 
 kafka_host=${KAFKA_BOOTSTRAP_SERVERS%%,*}; kafka_port=${kafka_host##*:}; kafka_host=${kafka_host%:*}
 if listening "$kafka_host" "$kafka_port"; then
@@ -98,7 +37,7 @@ else
   echo "Kafka: starting a single-node KRaft broker on 127.0.0.1:9092 (log: $logs/kafka.log)"
   : > "$logs/kafka.log"
   supervise Kafka "$logs/kafka.log" infra/bin/kafka.sh &
-  kafka_supervisor=$!
+  infrastructure+=($!)
   wait_for Kafka 90 listening 127.0.0.1 9092
 fi
 
@@ -110,13 +49,15 @@ java --enable-native-access=ALL-UNNAMED -cp "$demo_cp" io.captionflow.testsuppor
 echo "Gateway: starting on port $port (log: $logs/gateway.log)"
 : > "$logs/gateway.log"
 supervise Gateway "$logs/gateway.log" env PORT="$port" java -jar "$gateway_jar" &
+# each worker's management port (health, metrics): 8081, 8082, ... after the gateway's
 for i in $(seq 1 "$workers"); do
-  echo "Worker $i: starting (log: $logs/worker-$i.log)"
+  management=$((${WORKER_MANAGEMENT_PORT:-$((port + 1))} + i - 1))
+  echo "Worker $i: starting, health and metrics on port $management (log: $logs/worker-$i.log)"
   : > "$logs/worker-$i.log"
-  supervise "Worker $i" "$logs/worker-$i.log" java -jar "$worker_jar" &
+  supervise "Worker $i" "$logs/worker-$i.log" env MANAGEMENT_PORT="$management" java -jar "$worker_jar" &
 done
 
-health() { curl -fsS "http://localhost:$port/actuator/health" 2>/dev/null | grep -q '"UP"'; }
+health() { curl -fsS "http://localhost:$port/actuator/health/readiness" >/dev/null 2>&1; }
 wait_for Gateway 120 health
 elapsed=$(( ($(date +%s%N) - started) / 1000000 ))
 cat <<MSG
@@ -124,6 +65,7 @@ cat <<MSG
 CaptionFlow is ready in $((elapsed / 1000)).$(( (elapsed % 1000) / 100 ))s:  http://localhost:$port/
   API:     http://localhost:$port/api/videos
   Events:  curl -N http://localhost:$port/api/events/video-stats
+  Metrics: http://localhost:$port/actuator/prometheus (workers: port $((${WORKER_MANAGEMENT_PORT:-$((port + 1))})) and up)
 Press Ctrl-C to stop.
 MSG
 # the supervisors return only when stopped; Ctrl-C or SIGTERM interrupts this wait and runs stop_all

@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The outbox relay and the notification sequencer in {@code /actuator/health}: up with
  * their last round while their work flows; down, with the work waiting for them, when
- * their thread does not run or the oldest item has waited longer than its bound.
+ * their thread does not run; lagging (out of readiness, still up overall) when the oldest
+ * item has waited longer than its bound; their backlog in gauges.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=api-gateway",
@@ -48,6 +49,9 @@ import static org.awaitility.Awaitility.await;
 class LoopHealthIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	/** The backlog gauges are read every 10 s. */
+	private static final Duration GAUGES = Duration.ofSeconds(35);
 
 	private static final String VIDEO = "v-health";
 
@@ -135,6 +139,7 @@ class LoopHealthIntegrationTests {
 		assertThat(relayHealth).containsEntry("status", "DOWN");
 		assertThat(details(relayHealth)).containsEntry("thread", "stopped");
 		this.http.get().uri("/actuator/health").exchange().expectStatus().isEqualTo(503);
+		this.http.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
 
 		// numbered, the notifications wait in the outbox for the relay
 		sequencer.start();
@@ -187,8 +192,7 @@ class LoopHealthIntegrationTests {
 				.block(WAIT);
 			for (String name : new String[] { "outboxRelay", "notificationSequencer" }) {
 				Map<String, Object> health = component(name);
-				// reported, and still UP: a broker away must not take the gateway out
-				assertThat(health).as(name).containsEntry("status", "UP");
+				assertThat(health).as(name).containsEntry("status", "LAGGING");
 				assertThat(details(health)).as(name)
 					.containsEntry("thread", "running")
 					.containsEntry("waiting", 1)
@@ -196,6 +200,39 @@ class LoopHealthIntegrationTests {
 				assertThat(Duration.parse((String) details(health).get("oldestWait"))).as(name)
 					.isGreaterThan(Duration.ofMinutes(5));
 			}
+			// out of readiness, and still UP overall and alive: what reads only the
+			// overall health (a broker away for a while) does not take the gateway out
+			this.http.get()
+				.uri("/actuator/health")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.status")
+				.isEqualTo("UP");
+			this.http.get()
+				.uri("/actuator/health/readiness")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(503)
+				.expectBody()
+				.jsonPath("$.status")
+				.isEqualTo("LAGGING");
+			this.http.get()
+				.uri("/actuator/health/liveness")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.status")
+				.isEqualTo("UP");
+			// and in the gauges, read every 10 s
+			await().atMost(GAUGES).untilAsserted(() -> {
+				for (String metric : new String[] { "captionflow.outbox", "captionflow.sequencer" }) {
+					assertThat(metric(metric + ".waiting")).as(metric).isEqualTo(1.0);
+					assertThat(metric(metric + ".oldest.age")).as(metric).isGreaterThan(300.0);
+				}
+			});
 		}
 		finally {
 			Mono.from(holder.rollbackTransaction()).block(WAIT);
@@ -237,6 +274,22 @@ class LoopHealthIntegrationTests {
 		Map<String, Object> components = (Map<String, Object>) health.get("components");
 		assertThat(components).as("health components").containsKey(name);
 		return (Map<String, Object>) components.get(name);
+	}
+
+	/** A gauge's value, from {@code /actuator/metrics}. */
+	@SuppressWarnings("unchecked")
+	private double metric(String name) {
+		Map<String, Object> metric = this.http.get()
+			.uri("/actuator/metrics/{name}", name)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(metric).isNotNull();
+		List<Map<String, Object>> measurements = (List<Map<String, Object>>) metric.get("measurements");
+		return ((Number) measurements.get(0).get("value")).doubleValue();
 	}
 
 	@SuppressWarnings("unchecked")

@@ -141,7 +141,8 @@ public final class WorkerLatencyBenchmark {
 
 	private ConfigurableApplicationContext startWorker(String brokers, int threads, int decoderThreads) {
 		return OcrWorkerApplication.create()
-			.run("--spring.kafka.bootstrap-servers=" + brokers, "--captionflow.worker.media-root=" + this.mediaRoot,
+			.run("--spring.kafka.bootstrap-servers=" + brokers, "--server.port=0",
+					"--captionflow.worker.media-root=" + this.mediaRoot,
 					"--spring.kafka.listener.concurrency=" + threads,
 					"--captionflow.worker.decoder-threads=" + decoderThreads, "--spring.main.banner-mode=off",
 					"--logging.level.root=warn", "--logging.level.io.captionflow=warn");

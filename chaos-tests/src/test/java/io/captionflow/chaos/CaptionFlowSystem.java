@@ -319,7 +319,8 @@ final class CaptionFlowSystem implements AutoCloseable {
 
 	private LaunchedProcess worker(int n) {
 		Map<String, String> env = Map.of("CAPTIONFLOW_MEDIA_ROOT", this.media.toString(), "KAFKA_BOOTSTRAP_SERVERS",
-				this.kafka.bootstrapServers(), "OMP_THREAD_LIMIT", "1");
+				this.kafka.bootstrapServers(), "OMP_THREAD_LIMIT", "1", "MANAGEMENT_PORT",
+				Integer.toString(Settings.freePort()));
 		return new LaunchedProcess("worker-" + n,
 				List.of(Settings.java(), Settings.runTag(this.folder), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
 						"-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-jar",

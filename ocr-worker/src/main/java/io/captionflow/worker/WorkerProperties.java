@@ -29,6 +29,9 @@ import org.springframework.util.unit.DataSize;
  * each attempt
  * @param retryAttempts attempts before a request goes to the dead-letter topic
  * @param partitions partitions of the dead-letter topic the worker creates when missing
+ * @param topicReplicationFactor replicas of each of its partitions; null for the broker's
+ * {@code default.replication.factor}
+ * @param topicMinInsyncReplicas its {@code min.insync.replicas}; null for the broker's
  * @param progressInterval the shortest time between two progress events of one caption
  * @param decodeTimeout the longest decoding one caption's frames may take, from opening
  * the video through the seek from the keyframe to the last frame, before its decoder
@@ -47,6 +50,7 @@ import org.springframework.util.unit.DataSize;
 public record WorkerProperties(@DefaultValue("./data/media") Path mediaRoot, @Nullable Integer maxFrames,
 		String workerId, @Nullable String tessdata, @DefaultValue("1s") Duration retryBackoff,
 		@DefaultValue("3") int retryAttempts, @DefaultValue("6") int partitions,
+		@Nullable Integer topicReplicationFactor, @Nullable Integer topicMinInsyncReplicas,
 		@DefaultValue("250ms") Duration progressInterval, @DefaultValue("2m") Duration decodeTimeout,
 		@DefaultValue("0") int decoderThreads, @DefaultValue("30s") Duration shutdownTimeout,
 		@DefaultValue Limits limits, @DefaultValue Decode decode, @DefaultValue Ocr ocr) {
@@ -68,6 +72,16 @@ public record WorkerProperties(@DefaultValue("./data/media") Path mediaRoot, @Nu
 		}
 		if (retryAttempts < 1) {
 			throw new IllegalArgumentException("captionflow.worker.retry-attempts must be at least 1");
+		}
+		if (topicReplicationFactor != null
+				&& (topicReplicationFactor < 1 || topicReplicationFactor > Short.MAX_VALUE)) {
+			throw new IllegalArgumentException("captionflow.worker.topic-replication-factor must be 1 to "
+					+ Short.MAX_VALUE + ", not " + topicReplicationFactor);
+		}
+		if (topicMinInsyncReplicas != null && (topicMinInsyncReplicas < 1
+				|| (topicReplicationFactor != null && topicMinInsyncReplicas > topicReplicationFactor))) {
+			throw new IllegalArgumentException("captionflow.worker.topic-min-insync-replicas must be 1 to the "
+					+ "replication factor, not " + topicMinInsyncReplicas);
 		}
 	}
 

@@ -72,7 +72,7 @@ class ScalingIntegrationTests {
 		VideoManifest clip = new DemoVideo(DemoVideo.Spec.shortClip()).render(mediaRoot, "clip", "clips/clip.mp4");
 		for (int i = 0; i < 3; i++) {
 			this.workers.add(OcrWorkerApplication.create()
-				.run("--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
+				.run("--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(), "--server.port=0",
 						"--captionflow.worker.media-root=" + mediaRoot, "--captionflow.worker.worker-id=worker-" + i));
 		}
 		Map<Long, String> expected = new HashMap<>();

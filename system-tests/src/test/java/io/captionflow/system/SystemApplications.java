@@ -60,7 +60,7 @@ final class SystemApplications {
 	 */
 	static ConfigurableApplicationContext worker(Path workDir, String brokers, String... settings) {
 		return OcrWorkerApplication.create()
-			.run(arguments(List.of("--spring.kafka.bootstrap-servers=" + brokers,
+			.run(arguments(List.of("--spring.kafka.bootstrap-servers=" + brokers, "--server.port=0",
 					"--captionflow.worker.media-root=" + workDir.resolve("media")), settings));
 	}
 

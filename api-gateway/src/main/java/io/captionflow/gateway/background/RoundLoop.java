@@ -61,6 +61,14 @@ public abstract class RoundLoop implements SmartLifecycle {
 	}
 
 	/**
+	 * The loop's name: its thread's, and what the log calls its work.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
 	 * Does one round of work.
 	 * @return how many items the round handled, or {@link #LOCKED_ELSEWHERE}
 	 * @throws InterruptedException when the thread was interrupted while waiting

@@ -13,6 +13,7 @@ import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.FlowStarted;
 import io.captionflow.events.UnreadableEventException;
 import io.captionflow.events.VideoNotification;
+import io.captionflow.gateway.background.AfterCommit;
 import io.captionflow.gateway.caption.CaptionOcrResults;
 import io.captionflow.gateway.notify.NotificationLog;
 import org.jspecify.annotations.Nullable;
@@ -46,8 +47,11 @@ class FlowResultApplier {
 
 	private final Clock clock;
 
+	private final FlowMetrics metrics;
+
 	FlowResultApplier(DatabaseClient db, CaptionOcrResults results, NotificationLog notifications,
-			TransactionalOperator transaction, Clock clock) {
+			TransactionalOperator transaction, Clock clock, FlowMetrics metrics) {
+		this.metrics = metrics;
 		this.db = db;
 		this.results = results;
 		this.notifications = notifications;
@@ -69,12 +73,12 @@ class FlowResultApplier {
 			case FlowProgressed progressed -> this.results.progressed(progressed, now).then();
 			case FlowStarted started -> once(started, now, this.results.started(started, now)
 				.flatMap((changed) -> notifyIf(changed, event, VideoNotification.Status.STARTED, null)));
-			case FlowCompleted completed -> once(completed, now,
-					this.results.completed(completed, now)
-						.flatMap((changed) -> notifyIf(changed, event,
-								(completed.status() == FlowCompleted.Status.COMPLETE)
-										? VideoNotification.Status.COMPLETE : VideoNotification.Status.ERROR,
-								completed.error())));
+			case FlowCompleted completed -> once(completed, now, this.results.completed(completed, now)
+				.flatMap((changed) -> notifyIf(changed, event,
+						(completed.status() == FlowCompleted.Status.COMPLETE) ? VideoNotification.Status.COMPLETE
+								: VideoNotification.Status.ERROR,
+						completed.error())
+					.then(changed ? AfterCommit.run(() -> this.metrics.applied(completed)) : Mono.empty())));
 		};
 	}
 

@@ -14,6 +14,7 @@ import io.r2dbc.spi.R2dbcTransientException;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,9 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Creates CaptionFlow's topics when missing (replication as the broker's default), and
- * handles listener failures so that no record stops a consumer:
+ * Creates CaptionFlow's topics when missing (with the replication factor and
+ * {@code min.insync.replicas} configured, else the broker's defaults), and handles
+ * listener failures so that no record stops a consumer:
  * <ul>
  * <li>a record that cannot be read goes to the dead-letter topic at once, with
  * spring-kafka's headers naming the exception and the original topic, partition and
@@ -56,9 +58,22 @@ class KafkaConfiguration {
 		NewTopic[] topics = Topics.all()
 			.stream()
 			.flatMap((topic) -> Stream.of(topic.name(), topic.deadLetterName()))
-			.map((name) -> TopicBuilder.name(name).partitions(properties.topicPartitions()).build())
+			.map((name) -> topic(name, properties))
 			.toArray(NewTopic[]::new);
 		return new KafkaAdmin.NewTopics(topics);
+	}
+
+	private static NewTopic topic(String name, MessagingProperties properties) {
+		TopicBuilder topic = TopicBuilder.name(name).partitions(properties.topicPartitions());
+		Integer replicas = properties.topicReplicationFactor();
+		if (replicas != null) {
+			topic.replicas(replicas);
+		}
+		Integer minInsync = properties.topicMinInsyncReplicas();
+		if (minInsync != null) {
+			topic.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync.toString());
+		}
+		return topic.build();
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package io.captionflow.gateway.notify;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -50,6 +51,8 @@ class EventStreams {
 
 	private final Counter replaysReset;
 
+	private final MeterRegistry meters;
+
 	EventStreams(NotificationFeed feed, NotificationHub hub, NotificationReader reader, NotifyProperties properties,
 			AdmissionProperties admission, MeterRegistry meters) {
 		this.tail = feed.tail();
@@ -62,6 +65,11 @@ class EventStreams {
 			.description("Event streams refused before they started")
 			.tag("reason", "replays")
 			.register(meters);
+		this.meters = meters;
+		for (String reason : List.of(SseFrames.OTHER_EPOCH, SseFrames.UNKNOWN_ID, SseFrames.PRUNED,
+				SseFrames.TOO_FAR_BEHIND, SseFrames.EPOCH_CHANGED)) {
+			NotificationHub.resets(meters, reason);
+		}
 		this.replaysReset = Counter.builder("captionflow.sse.replays.reset")
 			.description("Reconnecting clients sent reset for being more than max-length behind")
 			.register(meters);
@@ -123,6 +131,7 @@ class EventStreams {
 			NotificationHub.Subscriber subscriber = this.hub.subscriber(videoIds, 0, client);
 			NotificationTail.Seam seam = this.tail.join(NotificationEpochs.Epoch.NONE, -1, subscriber::follows,
 					(at) -> this.hub.add(subscriber, at));
+			NotificationHub.resets(this.meters, reason).increment();
 			return Flux.just(SseFrames.reset(new EventId(seam.epoch(), seam.at()), lastEventId, span.oldest(), reason))
 				.concatWith(subscriber.live());
 		});
@@ -191,9 +200,13 @@ class EventStreams {
 		EventId sent = new EventId(seam.epoch(), after);
 		EventId newest = new EventId(seam.epoch(), upTo);
 		return this.reader.span().flatMapMany((span) -> switch (this.tail.fromLog(after, upTo, span)) {
-			case RESET_PRUNED -> Flux.just(SseFrames.reset(newest, sent, span.oldest(), SseFrames.PRUNED));
+			case RESET_PRUNED -> {
+				NotificationHub.resets(this.meters, SseFrames.PRUNED).increment();
+				yield Flux.just(SseFrames.reset(newest, sent, span.oldest(), SseFrames.PRUNED));
+			}
 			case RESET_TOO_FAR_BEHIND -> {
 				this.replaysReset.increment();
+				NotificationHub.resets(this.meters, SseFrames.TOO_FAR_BEHIND).increment();
 				yield Flux.just(SseFrames.reset(newest, sent, span.oldest(), SseFrames.TOO_FAR_BEHIND));
 			}
 			case READ -> {

@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +64,34 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 
 	private @Nullable ScheduledExecutorService executor;
 
-	NotificationHub(NotifyProperties properties) {
+	private final Counter sent;
+
+	private final Counter cut;
+
+	private final Counter epochResets;
+
+	NotificationHub(NotifyProperties properties, MeterRegistry meters) {
 		this.sse = properties.sse();
+		this.sent = Counter.builder("captionflow.sse.events.sent")
+			.description("Live events handed to SSE clients (replays and heartbeats not included)")
+			.register(meters);
+		this.cut = Counter.builder("captionflow.sse.clients.cut")
+			.description("SSE clients disconnected for falling more than client-buffer events behind")
+			.register(meters);
+		this.epochResets = resets(meters, SseFrames.EPOCH_CHANGED);
+	}
+
+	/**
+	 * The count of {@code reset} events sent for a reason.
+	 * @param meters the registry
+	 * @param reason the reason, one of {@link SseFrames}' constants
+	 * @return the counter
+	 */
+	static Counter resets(MeterRegistry meters, String reason) {
+		return Counter.builder("captionflow.sse.resets")
+			.description("reset events sent to SSE clients (they fetch everything again), by reason")
+			.tag("reason", reason)
+			.register(meters);
 	}
 
 	@Override
@@ -180,6 +208,7 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 	 */
 	private void deliver(Set<Subscriber> group, NotificationTail.@Nullable Entry entry, byte[] frame, long idleSince) {
 		int slow = 0;
+		int sent = 0;
 		for (Subscriber subscriber : group) {
 			boolean wanted = (entry != null) ? subscriber.wants(entry) : subscriber.lastSent - idleSince <= 0;
 			if (wanted && !subscriber.push(frame)) {
@@ -187,13 +216,26 @@ public class NotificationHub implements SmartLifecycle, ApplicationListener<Cont
 				subscriber.cut();
 				slow += subscriber.behind ? 1 : 0;
 			}
-			else if (wanted && entry != null && entry.reset()) {
-				// from now on in the new epoch, after the log's newest number in it
-				subscriber.epoch = entry.epoch();
-				subscriber.floor = entry.id();
+			else if (wanted && entry != null) {
+				sent++;
+				if (entry.reset()) {
+					// from now on in the new epoch, after the log's newest number in it
+					subscriber.epoch = entry.epoch();
+					subscriber.floor = entry.id();
+				}
+			}
+		}
+		// counted once per batch: one counter shared by every connection thread
+		if (sent > 0 && entry != null) {
+			if (entry.reset()) {
+				this.epochResets.increment(sent);
+			}
+			else {
+				this.sent.increment(sent);
 			}
 		}
 		if (slow > 0) {
+			this.cut.increment(slow);
 			logger.info(
 					"Disconnected {} SSE client(s) more than {} events behind; they resume after their last event id",
 					slow, this.sse.clientBuffer());

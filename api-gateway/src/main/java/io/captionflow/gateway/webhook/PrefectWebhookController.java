@@ -54,9 +54,12 @@ class PrefectWebhookController {
 
 	private final WebhookSources sources;
 
+	private final WebhookMetrics metrics;
+
 	PrefectWebhookController(NotificationLog notifications, NotificationHub hub, Videos videos,
 			WebhookDeliveries deliveries, TransactionalOperator transaction, JsonMapper json, Validator validator,
-			WebhookSources sources) {
+			WebhookSources sources, WebhookMetrics metrics) {
+		this.metrics = metrics;
 		this.notifications = notifications;
 		this.hub = hub;
 		this.videos = videos;
@@ -72,6 +75,21 @@ class PrefectWebhookController {
 			@RequestHeader(name = StandardWebhooks.ID, required = false) String webhookId,
 			@RequestHeader(name = StandardWebhooks.TIMESTAMP, required = false) String timestamp,
 			@RequestHeader(name = StandardWebhooks.SIGNATURE, required = false) String signature) {
+		try {
+			return accept(body, authorization, webhookId, timestamp, signature)
+				.doOnNext((outcome) -> this.metrics.accepted(outcome.kind()))
+				.doOnError(this.metrics::refused)
+				.map((result) -> new Receipt(result.outcome().success(), result.outcome().message(),
+						this.hub.connectedClients()));
+		}
+		catch (RuntimeException ex) {
+			this.metrics.refused(ex);
+			throw ex;
+		}
+	}
+
+	private Mono<Counted> accept(byte[] body, String authorization, String webhookId, String timestamp,
+			String signature) {
 		byte[] content = (body != null) ? body : new byte[0];
 		// the signature is over the bytes as sent: checked before they are read as JSON
 		WebhookSource source = this.sources.authenticate(authorization, webhookId, timestamp, signature, content);
@@ -86,19 +104,18 @@ class PrefectWebhookController {
 		if (deliveryId != null && deliveryId.chars().anyMatch(Character::isISOControl)) {
 			throw new InvalidRequestException(StandardWebhooks.ID, PlainText.SINGLE_LINE_MESSAGE);
 		}
-		Mono<Outcome> outcome = (deliveryId != null) ? once(payload, source, deliveryId)
+		return (deliveryId != null) ? once(payload, source, deliveryId)
 				: this.transaction.transactional(apply(payload, source));
-		return outcome.map((result) -> new Receipt(result.success(), result.message(), this.hub.connectedClients()));
 	}
 
 	/**
 	 * A delivery with an id: applied once, a redelivery answered with the first's
 	 * outcome.
 	 */
-	private Mono<Outcome> once(WebhookPayload payload, WebhookSource source, String deliveryId) {
+	private Mono<Counted> once(WebhookPayload payload, WebhookSource source, String deliveryId) {
 		String deliveryKey = source.deliveryKey(deliveryId);
-		Mono<Outcome> outcome = delivered(deliveryKey, deliveryId).switchIfEmpty(apply(payload, source)
-			.flatMap((applied) -> this.deliveries.remember(deliveryKey, applied).thenReturn(applied)));
+		Mono<Counted> outcome = delivered(deliveryKey, deliveryId).switchIfEmpty(apply(payload, source)
+			.flatMap((applied) -> this.deliveries.remember(deliveryKey, applied.outcome()).thenReturn(applied)));
 		return this.transaction.transactional(outcome)
 			// the same webhook-id delivered twice at once: the later one finds the
 			// first's outcome
@@ -106,25 +123,31 @@ class PrefectWebhookController {
 					(ex) -> delivered(deliveryKey, deliveryId).switchIfEmpty(Mono.error(ex)));
 	}
 
-	private Mono<Outcome> apply(WebhookPayload payload, WebhookSource source) {
+	private Mono<Counted> apply(WebhookPayload payload, WebhookSource source) {
 		return this.videos.exists(payload.videoId()).flatMap((exists) -> {
 			if (!exists) {
 				return Mono.error(Videos.notFound(payload.videoId()));
 			}
 			if (payload.status() == null) {
-				return Mono.just(new Outcome(true, payload.describe() + ": not a status change, nothing recorded"));
+				return Mono
+					.just(new Counted(new Outcome(true, payload.describe() + ": not a status change, nothing recorded"),
+							WebhookMetrics.Kind.NO_CHANGE));
 			}
 			return this.notifications
 				.append(payload.videoId(), payload.flowName(), payload.status(), payload.error(), null,
 						source.notificationSource())
-				.thenReturn(new Outcome(true, payload.describe() + ": recorded as " + payload.status().wireName()));
+				.thenReturn(new Counted(
+						new Outcome(true, payload.describe() + ": recorded as " + payload.status().wireName()),
+						WebhookMetrics.Kind.RECORDED));
 		});
 	}
 
-	private Mono<Outcome> delivered(String deliveryKey, String deliveryId) {
+	private Mono<Counted> delivered(String deliveryKey, String deliveryId) {
 		return this.deliveries.find(deliveryKey)
-			.map((first) -> new Outcome(first.success(),
-					first.message() + " (delivery " + deliveryId + " was received before)"));
+			.map((first) -> new Counted(
+					new Outcome(first.success(),
+							first.message() + " (delivery " + deliveryId + " was received before)"),
+					WebhookMetrics.Kind.DUPLICATE));
 	}
 
 	@ExceptionHandler
@@ -156,6 +179,10 @@ class PrefectWebhookController {
 	 */
 	@JsonPropertyOrder({ "success", "message", "clients" })
 	record Receipt(boolean success, String message, int clients) {
+	}
+
+	/** An outcome and how it is counted. */
+	private record Counted(Outcome outcome, WebhookMetrics.Kind kind) {
 	}
 
 }

@@ -143,6 +143,14 @@ public final class DecoderProcessPool implements FrameSource {
 		return this.pool.pids();
 	}
 
+	/**
+	 * What the pool has done so far, for metrics and health.
+	 * @return its counts
+	 */
+	public ChildPool.Stats stats() {
+		return this.pool.stats();
+	}
+
 	private ChildProcess spawn() {
 		Path socket = this.workDir.resolve("decoder-" + this.sockets.incrementAndGet() + ".sock");
 		ChildProcess process = ChildProcess.start(this.command, socket, this.workDir, this.settings.startTimeout(),

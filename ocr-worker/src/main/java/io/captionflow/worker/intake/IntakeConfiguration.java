@@ -14,6 +14,7 @@ import io.captionflow.worker.ocr.process.OcrProcessPool;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerCustomizer;
@@ -91,9 +92,17 @@ class IntakeConfiguration {
 
 	@Bean
 	NewTopic ocrRequestsDeadLetterTopic(WorkerProperties properties) {
-		return TopicBuilder.name(Topics.CAPTION_OCR_REQUESTS.deadLetterName())
-			.partitions(properties.partitions())
-			.build();
+		TopicBuilder topic = TopicBuilder.name(Topics.CAPTION_OCR_REQUESTS.deadLetterName())
+			.partitions(properties.partitions());
+		Integer replicas = properties.topicReplicationFactor();
+		if (replicas != null) {
+			topic.replicas(replicas);
+		}
+		Integer minInsync = properties.topicMinInsyncReplicas();
+		if (minInsync != null) {
+			topic.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync.toString());
+		}
+		return topic.build();
 	}
 
 	/**

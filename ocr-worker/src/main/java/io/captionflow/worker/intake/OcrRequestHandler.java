@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.FlowCompleted;
@@ -25,6 +27,9 @@ import io.captionflow.worker.ocr.OcrUnavailableException;
 import io.captionflow.worker.report.EventText;
 import io.captionflow.worker.report.FlowReporter;
 import io.captionflow.worker.sandbox.ChildUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +68,11 @@ class OcrRequestHandler {
 
 	private final Clock clock;
 
+	private final MeterRegistry meters;
+
 	OcrRequestHandler(WorkerProperties properties, MediaLibrary media, FrameSource frames, CaptionReader reader,
-			FlowReporter reporter, Clock clock) {
+			FlowReporter reporter, Clock clock, MeterRegistry meters) {
+		this.meters = meters;
 		this.properties = properties;
 		this.limits = properties.workLimits();
 		this.media = media;
@@ -82,8 +90,15 @@ class OcrRequestHandler {
 	 */
 	void handle(CaptionOcrRequested request) {
 		try {
+			long start = System.nanoTime();
 			this.reporter.report(FlowStarted.of(request, this.properties.workerId(), this.clock.instant()));
-			this.reporter.report(process(request));
+			FlowCompleted outcome = process(request);
+			this.reporter.report(outcome);
+			Timer.builder("captionflow.worker.requests")
+				.description("OCR requests this worker took to an outcome it published, by outcome")
+				.tag("outcome", outcome.status().name().toLowerCase(Locale.ROOT))
+				.register(this.meters)
+				.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 		}
 		catch (Error ex) {
 			// publishing failed with an Error: not thrown as one, which would stop the
@@ -101,6 +116,7 @@ class OcrRequestHandler {
 		try {
 			Optional<WorkLimits.Violation> refused = check(request);
 			if (refused.isPresent()) {
+				refusedFor(refused.get());
 				return failed(request, refused.get().message(), start, start, start);
 			}
 			Path video = this.media.resolve(request.media());
@@ -143,6 +159,15 @@ class OcrRequestHandler {
 					EventText.forLog(request.videoId()), ex);
 			return failed(request, "unexpected failure: " + ex, start, decoded, medianDone);
 		}
+	}
+
+	/** Counts a request refused for a work limit, by the limit's field. */
+	private void refusedFor(WorkLimits.Violation violation) {
+		Counter.builder("captionflow.worker.limits.refused")
+			.description("OCR requests refused for breaking a work limit, by the field checked")
+			.tag("field", violation.field())
+			.register(this.meters)
+			.increment();
 	}
 
 	/**

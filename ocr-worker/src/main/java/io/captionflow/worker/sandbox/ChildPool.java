@@ -7,8 +7,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded pool of supervised child processes of one kind (the decoders, the OCR
@@ -35,6 +38,15 @@ public final class ChildPool<P extends ChildPool.Member> implements AutoCloseabl
 	private final Set<P> all = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean closed;
+
+	/** Children started, the first ones included. */
+	private final AtomicLong started = new AtomicLong();
+
+	/** Children found dead, killed or broken while the pool was open. */
+	private final AtomicLong lost = new AtomicLong();
+
+	/** Why the last start of a child failed; null once one started since. */
+	private volatile @Nullable String startFailure;
 
 	/**
 	 * Creates a pool; its children start when first needed, or on {@link #start()}.
@@ -87,7 +99,7 @@ public final class ChildPool<P extends ChildPool.Member> implements AutoCloseabl
 		}
 		P child = this.idle.pollFirst();
 		while (child != null && !child.isUsable()) {
-			discard(child);
+			lose(child);
 			child = this.idle.pollFirst();
 		}
 		if (child != null) {
@@ -109,7 +121,7 @@ public final class ChildPool<P extends ChildPool.Member> implements AutoCloseabl
 		if (child.isUsable()) {
 			return child;
 		}
-		discard(child);
+		lose(child);
 		return spawned();
 	}
 
@@ -118,11 +130,24 @@ public final class ChildPool<P extends ChildPool.Member> implements AutoCloseabl
 	 * @param child a child borrowed from this pool
 	 */
 	public void giveBack(P child) {
-		if (this.closed || !child.isUsable()) {
+		if (this.closed) {
 			discard(child);
 			return;
 		}
+		if (!child.isUsable()) {
+			lose(child);
+			return;
+		}
 		this.idle.addFirst(child);
+	}
+
+	/**
+	 * What the pool has done so far, for metrics and health.
+	 * @return its counts
+	 */
+	public Stats stats() {
+		return new Stats(this.kind, this.size, this.all.size(), this.idle.size(), this.started.get(), this.lost.get(),
+				this.closed, this.startFailure);
 	}
 
 	/**
@@ -150,14 +175,58 @@ public final class ChildPool<P extends ChildPool.Member> implements AutoCloseabl
 	}
 
 	private P spawned() {
-		P child = this.spawn.get();
+		P child;
+		try {
+			child = this.spawn.get();
+		}
+		catch (RuntimeException ex) {
+			this.startFailure = String.valueOf(ex.getMessage());
+			throw ex;
+		}
+		this.startFailure = null;
+		this.started.incrementAndGet();
 		this.all.add(child);
 		return child;
+	}
+
+	/** A child that died, was killed or broke while the pool is open. */
+	private void lose(P child) {
+		if (this.all.contains(child)) {
+			this.lost.incrementAndGet();
+		}
+		discard(child);
 	}
 
 	private void discard(P child) {
 		this.all.remove(child);
 		child.close();
+	}
+
+	/**
+	 * What a pool has done so far.
+	 *
+	 * @param kind what its children are
+	 * @param size the most children
+	 * @param live children running now
+	 * @param idle children waiting for work
+	 * @param started children started, the first ones included
+	 * @param lost children found dead, killed (a timeout) or broken while the pool was
+	 * open: each is replaced when next needed
+	 * @param closed whether the pool is shut down
+	 * @param startFailure why the last start of a child failed, if no child started since
+	 */
+	public record Stats(String kind, int size, int live, int idle, long started, long lost, boolean closed,
+			@Nullable String startFailure) {
+
+		/**
+		 * Whether the pool can serve a caller now or once a child comes back: it is open,
+		 * and a child runs or the last start did not fail.
+		 * @return true when available
+		 */
+		public boolean available() {
+			return !this.closed && (this.live > 0 || this.startFailure == null);
+		}
+
 	}
 
 	/**

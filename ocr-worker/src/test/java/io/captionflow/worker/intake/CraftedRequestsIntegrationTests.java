@@ -95,7 +95,7 @@ class CraftedRequestsIntegrationTests {
 				Topics.CAPTION_OCR_REQUESTS.deadLetterName());
 		broker.afterPropertiesSet();
 		worker = OcrWorkerApplication.create()
-			.run("--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+			.run("--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(), "--server.port=0",
 					"--captionflow.worker.media-root=" + mediaRoot, "--captionflow.worker.retry-backoff=100ms");
 		producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
 				new StringSerializer(), new ByteArraySerializer());

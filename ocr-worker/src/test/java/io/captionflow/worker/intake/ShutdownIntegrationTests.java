@@ -74,7 +74,7 @@ class ShutdownIntegrationTests {
 		VideoManifest clip = new DemoVideo(DemoVideo.Spec.shortClip()).render(mediaRoot, "clip", "clips/clip.mp4");
 		VideoManifest.PredictedCaption caption = clip.captions().get(1);
 		ConfigurableApplicationContext worker = OcrWorkerApplication.create()
-			.run("--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
+			.run("--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(), "--server.port=0",
 					"--captionflow.worker.media-root=" + mediaRoot, "--captionflow.worker.progress-interval=1ms",
 					"--captionflow.worker.shutdown-timeout=20s",
 					"--spring.kafka.producer.properties.interceptor.classes=" + HoldOnProgress.class.getName());

@@ -106,6 +106,14 @@ public final class OcrProcessPool implements TextRecognizer {
 	}
 
 	/**
+	 * What the pool has done so far, for metrics and health.
+	 * @return its counts
+	 */
+	public ChildPool.Stats stats() {
+		return this.pool.stats();
+	}
+
+	/**
 	 * Starts a child and warms it up: it loads the English engine on a blank line within
 	 * the start timeout, so that its first caption is held to the OCR timeout alone.
 	 */
