@@ -9,7 +9,7 @@ export OMP_THREAD_LIMIT := 1
 MVN := ./mvnw -B --no-transfer-progress
 BENCH_CP = $$(ls benchmarks/target/benchmarks-*.jar):$$(cat benchmarks/target/benchmarks.classpath)
 
-.PHONY: help run test chaos chaos-short build bench-saves bench-sse bench-median bench-isolation bench-worker screenshots docs clean deps check-jdk
+.PHONY: help run cluster test chaos chaos-short build bench-saves bench-sse bench-median bench-isolation bench-worker screenshots docs clean deps check-jdk
 
 ## help: this list (what bare make prints)
 help:
@@ -36,6 +36,12 @@ build: check-jdk deps
 run: build
 	@infra/bin/run.sh
 
+## cluster: 3 Kafka brokers, PostgreSQL, 2 gateways behind nginx and 3 workers; prints the URL
+# (everything under data/cluster; see docs/operations.md)
+cluster: build
+	@infra/bin/system-deps.sh postgresql nginx-light
+	@infra/bin/cluster.sh
+
 ## test: the whole suite: unit, integration, browser, end-to-end, OCR accuracy and chaos (short)
 # (the chaos suite's short mode: a worker, a gateway and the broker killed under load, about 5 minutes;
 # its full mode is make chaos)
@@ -44,7 +50,7 @@ run: build
 # and started when missing); the accuracy suite (profile accuracy) prints its CER table; the
 # browser tests drive Debian's chromium through its chromedriver
 test: check-jdk
-	@infra/bin/system-deps.sh tesseract-ocr-chi-sim fonts-wqy-microhei fonts-liberation chromium chromium-driver
+	@infra/bin/system-deps.sh tesseract-ocr-chi-sim fonts-wqy-microhei fonts-liberation chromium chromium-driver nginx-light
 	postgres=$$(infra/bin/postgres.sh) && $(MVN) verify -Paccuracy -Dpostgres.tests=$$postgres
 
 ## chaos: fault injection on real processes; prints a table of what was lost, duplicated or stuck
@@ -70,9 +76,9 @@ screenshots: build
 	@infra/bin/system-deps.sh chromium chromium-driver
 	$(MVN) -pl system-tests verify -Dtest=BrowserIntegrationTests -Dscreenshots=$(CURDIR)/docs/screenshots
 
-## docs: write each app's module diagram (Spring Modulith) into docs/modules
+## docs: write each app's module diagram (Spring Modulith) and settings reference into docs/
 docs: check-jdk
-	$(MVN) -pl events-schema,test-support,api-gateway,ocr-worker verify -Dtest=ModuleStructureTests \
+	$(MVN) -pl events-schema,test-support,api-gateway,ocr-worker verify -Dtest=ModuleStructureTests,SettingsReferenceTests \
 		-Dsurefire.failIfNoSpecifiedTests=false -Dcaptionflow.docs.update=true
 
 ## clean: remove build output and local data (Kafka log, database, rendered media)

@@ -5,6 +5,8 @@ import java.time.Duration;
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.Topics;
 import io.captionflow.gateway.messaging.RecordFailedException;
+import io.captionflow.gateway.web.LogText;
+import org.slf4j.MDC;
 
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -31,7 +33,18 @@ class FlowEventListener {
 	@KafkaListener(id = "flow-events", topics = Topics.FLOW_EVENTS_NAME,
 			groupId = "${spring.kafka.consumer.group-id:gateway}")
 	void onFlowEvent(FlowEvent event) {
-		RecordFailedException.await(this.applier.apply(event), this.applyTimeout);
+		// what the lines logged while it is applied are about (in structured logs)
+		MDC.put("videoId", LogText.escape(event.videoId()));
+		MDC.put("captionId", Long.toString(event.captionId()));
+		MDC.put("eventId", String.valueOf(event.eventId()));
+		try {
+			RecordFailedException.await(this.applier.apply(event), this.applyTimeout);
+		}
+		finally {
+			MDC.remove("videoId");
+			MDC.remove("captionId");
+			MDC.remove("eventId");
+		}
 	}
 
 }

@@ -95,6 +95,7 @@ class AbuseLimitsIntegrationTests {
 
 	@Test
 	void aFloodOfStreamsFromOneAddressGetsTheCapWorthWhileAnotherAddressReceivesEvents() {
+		awaitEveryNotificationNumbered();
 		double refusedBefore = rejected("per-address");
 		int accepted = 0;
 		List<RawConnection.Response> refused = new ArrayList<>();
@@ -137,6 +138,8 @@ class AbuseLimitsIntegrationTests {
 
 	@Test
 	void theTotalCapRefusesEveryAddressWith503() {
+		// notifications another test appended would cut these streams, which do not read
+		awaitEveryNotificationNumbered();
 		double refusedBefore = rejected("total");
 		for (int i = 0; i < 210; i++) {
 			RawConnection stream = keep(RawConnection.stream((i < 200) ? "127.0.0.3" : "127.0.0.4", this.port, ""));
@@ -418,6 +421,18 @@ class AbuseLimitsIntegrationTests {
 			.map((row) -> row.get(0, Long.class))
 			.one()
 			.block(WAIT);
+	}
+
+	/**
+	 * Waits until the sequencer numbered every notification, so that none is still to be
+	 * passed on to the streams a test opens.
+	 */
+	private void awaitEveryNotificationNumbered() {
+		await().atMost(WAIT)
+			.until(() -> this.db.sql("select count(*) from flow_notifications where seq is null")
+				.map((row) -> row.get(0, Long.class))
+				.one()
+				.block(WAIT) == 0);
 	}
 
 	private long rows() {

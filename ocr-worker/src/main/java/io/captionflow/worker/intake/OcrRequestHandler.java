@@ -33,6 +33,7 @@ import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.stereotype.Component;
 
@@ -89,6 +90,21 @@ class OcrRequestHandler {
 	 * could be had: the request is retried, then dead-lettered
 	 */
 	void handle(CaptionOcrRequested request) {
+		// what the lines logged while it runs are about (in structured logs)
+		MDC.put("videoId", EventText.forLog(request.videoId()));
+		MDC.put("captionId", Long.toString(request.captionId()));
+		MDC.put("requestId", String.valueOf(request.eventId()));
+		try {
+			run(request);
+		}
+		finally {
+			MDC.remove("videoId");
+			MDC.remove("captionId");
+			MDC.remove("requestId");
+		}
+	}
+
+	private void run(CaptionOcrRequested request) {
 		try {
 			long start = System.nanoTime();
 			this.reporter.report(FlowStarted.of(request, this.properties.workerId(), this.clock.instant()));
