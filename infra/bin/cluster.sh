@@ -108,7 +108,7 @@ for i in $(seq 1 $gateways); do
     SPRING_PROFILES_ACTIVE=postgres,local \
     CAPTIONFLOW_R2DBC_URL="r2dbc:postgresql://$pg_host:$pg_port/captionflow_cluster" \
     CAPTIONFLOW_JDBC_URL="jdbc:postgresql://$pg_host:$pg_port/captionflow_cluster" \
-    SERVER_FORWARD_HEADERS_STRATEGY=native \
+    SERVER_FORWARDHEADERSSTRATEGY=native \
     java -Xmx512m -jar "$gateway_jar" &
 done
 for i in $(seq 1 $workers); do

@@ -149,6 +149,27 @@ class OperationsIntegrationTests {
 
 	@Test
 	@Order(2)
+	@SuppressWarnings("unchecked")
+	void theApiIsDescribedByAnOpenApiDocumentMadeFromTheCode() {
+		Map<String, Object> document = this.http.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		assertThat(document).containsKey("openapi");
+		Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
+		assertThat(paths).containsKeys("/api/videos", "/api/videos/{videoId}/captions/{captionId}/extents",
+				"/api/webhooks/prefect", "/api/events/video-stats", "/api/flow-notifications");
+		assertThat(paths.get("/api/videos/{videoId}/captions/{captionId}/extents")).containsKey("put");
+		this.http.get().uri("/swagger-ui.html").exchange().expectStatus().is3xxRedirection();
+	}
+
+	@Test
+	@Order(3)
 	void readinessGoesDownWhenKafkaGoesAway() {
 		this.broker.destroy();
 		await().atMost(WAIT).untilAsserted(() -> {

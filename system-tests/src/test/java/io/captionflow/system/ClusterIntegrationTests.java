@@ -43,7 +43,7 @@ class ClusterIntegrationTests {
 	private static final Duration WAIT = Duration.ofMinutes(2);
 
 	@TempDir
-	Path workDir;
+	static Path workDir;
 
 	private Process cluster;
 
@@ -63,15 +63,15 @@ class ClusterIntegrationTests {
 		this.balancer = freePorts(1);
 		this.gatewayBase = freePorts(2);
 		Map<String, String> env = new HashMap<>();
-		env.put("CLUSTER_DIR", this.workDir.resolve("cluster").toString());
+		env.put("CLUSTER_DIR", workDir.resolve("cluster").toString());
 		env.put("CLUSTER_PORT", Integer.toString(this.balancer));
 		env.put("GATEWAY_BASE_PORT", Integer.toString(this.gatewayBase));
 		env.put("WORKER_BASE_PORT", Integer.toString(freePorts(3)));
 		env.put("BROKER_BASE_PORT", Integer.toString(freePorts(3)));
 		env.put("CONTROLLER_BASE_PORT", Integer.toString(freePorts(3)));
 		env.put("CAPTIONFLOW_RESTART", "no");
-		this.pids = this.workDir.resolve("cluster/pids");
-		this.output = this.workDir.resolve("cluster.out");
+		this.pids = workDir.resolve("cluster/pids");
+		this.output = workDir.resolve("cluster.out");
 		ProcessBuilder builder = new ProcessBuilder("bash", top.resolve("infra/bin/cluster.sh").toString())
 			.directory(top.toFile())
 			.redirectErrorStream(true)
@@ -214,7 +214,7 @@ class ClusterIntegrationTests {
 			boolean free = true;
 			for (int port = first + 1; port < first + count && free; port++) {
 				try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-					free = true;
+					free = socket.isBound();
 				}
 				catch (IOException ex) {
 					free = false;
