@@ -8,6 +8,7 @@
 # Everything is under data/cluster (CLUSTER_DIR); logs in its logs/, each process's pid in pids/.
 # Processes that exit are started again as make run does (CAPTIONFLOW_RESTART=no: not restarted, as
 # the cluster's system test wants). Ctrl-C stops everything, the applications first.
+# CLUSTER_DATABASE names its PostgreSQL database (captionflow_cluster).
 # Ports (loopback only): the balancer CLUSTER_PORT (8080), gateways 8091-8092, workers' management
 # 8101-8103, brokers 19092-19094 (controllers 19192-19194); *_BASE_PORT moves each range.
 set -euo pipefail
@@ -15,6 +16,9 @@ umask 077
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 started=$(date +%s%N)
+# a JDK 21 or newer (JAVA_HOME when it is one), as the Makefile picks it, also when started by hand
+JAVA_HOME=$(infra/bin/find-jdk.sh)
+export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
 
 cluster="${CLUSTER_DIR:-$top/data/cluster}"
 logs="$cluster/logs"
@@ -42,13 +46,15 @@ nginx=$(command -v nginx || echo /usr/sbin/nginx)
 . infra/bin/processes.sh
 
 # PostgreSQL: the local cluster infra/bin/postgres.sh runs, a database of the cluster's own
+database="${CLUSTER_DATABASE:-captionflow_cluster}"
+[[ "$database" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "CLUSTER_DATABASE must be a plain lower-case name" >&2; exit 1; }
 pg=$(infra/bin/postgres.sh)
 pg_host=${pg%:*} pg_port=${pg##*:}
 if ! PGPASSWORD=captionflow psql -h "$pg_host" -p "$pg_port" -U captionflow -d postgres -tAc \
-    "select 1 from pg_database where datname = 'captionflow_cluster'" | grep -q 1; then
-  PGPASSWORD=captionflow createdb -h "$pg_host" -p "$pg_port" -U captionflow captionflow_cluster
+    "select 1 from pg_database where datname = '$database'" | grep -q 1; then
+  PGPASSWORD=captionflow createdb -h "$pg_host" -p "$pg_port" -U captionflow "$database"
 fi
-echo "PostgreSQL: $pg, database captionflow_cluster"
+echo "PostgreSQL: $pg, database $database"
 
 # Kafka: three nodes, each broker and controller, formatted once with a fixed cluster id
 voters="" bootstrap=""
@@ -106,8 +112,8 @@ for i in $(seq 1 $gateways); do
   mkdir -p "$cluster/gateway-$i"
   supervise "gateway-$i" "$logs/gateway-$i.log" env PORT="$gateway_port" CAPTIONFLOW_DATA_DIR="$cluster/gateway-$i" \
     SPRING_PROFILES_ACTIVE=postgres,local \
-    CAPTIONFLOW_R2DBC_URL="r2dbc:postgresql://$pg_host:$pg_port/captionflow_cluster" \
-    CAPTIONFLOW_JDBC_URL="jdbc:postgresql://$pg_host:$pg_port/captionflow_cluster" \
+    CAPTIONFLOW_R2DBC_URL="r2dbc:postgresql://$pg_host:$pg_port/$database" \
+    CAPTIONFLOW_JDBC_URL="jdbc:postgresql://$pg_host:$pg_port/$database" \
     SERVER_FORWARDHEADERSSTRATEGY=native \
     java -Xmx512m -jar "$gateway_jar" &
 done
@@ -165,7 +171,9 @@ $(for i in $(seq 1 $gateways); do echo "    server 127.0.0.1:$((gateway_base + i
 NGINX
 } > "$cluster/nginx/nginx.conf"
 echo "Balancer: nginx on http://127.0.0.1:$port/ (log: $cluster/nginx/logs/error.log)"
-supervise balancer "$logs/nginx.log" "$nginx" -p "$cluster/nginx" -c nginx.conf -g 'daemon off;' &
+# in a session of its own: nginx would take a terminal's Ctrl-C as its own (a fast shutdown) and be
+# restarted while stop_all stops the applications; stop_all stops it last, with SIGTERM
+supervise balancer "$logs/nginx.log" setsid "$nginx" -p "$cluster/nginx" -c nginx.conf -g 'daemon off;' &
 infrastructure+=($!)
 
 ready() { curl -fsS "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null 2>&1; }

@@ -161,6 +161,7 @@ class OperationsIntegrationTests {
 			.returnResult()
 			.getResponseBody();
 		assertThat(document).containsKey("openapi");
+		assertThat((Map<String, Object>) document.get("info")).containsEntry("title", "CaptionFlow API");
 		Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
 		assertThat(paths).containsKeys("/api/videos", "/api/videos/{videoId}/captions/{captionId}/extents",
 				"/api/webhooks/prefect", "/api/events/video-stats", "/api/flow-notifications");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -70,6 +71,8 @@ class ClusterIntegrationTests {
 		env.put("BROKER_BASE_PORT", Integer.toString(freePorts(3)));
 		env.put("CONTROLLER_BASE_PORT", Integer.toString(freePorts(3)));
 		env.put("CAPTIONFLOW_RESTART", "no");
+		// a database of its own, which infra/bin/postgres.sh drops on its next run
+		env.put("CLUSTER_DATABASE", "captionflow_test_cluster_" + UUID.randomUUID().toString().replace("-", ""));
 		this.pids = workDir.resolve("cluster/pids");
 		this.output = workDir.resolve("cluster.out");
 		ProcessBuilder builder = new ProcessBuilder("bash", top.resolve("infra/bin/cluster.sh").toString())
