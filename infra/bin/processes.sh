@@ -15,7 +15,8 @@ supervise() {
   trap 'trap - TERM; kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; exit 0' TERM
   while :; do
     up_since=$SECONDS
-    "$@" >> "$log" 2>&1 &
+    # (the name is also each application's service.instance.id in the spans it exports)
+    MANAGEMENT_OPENTELEMETRY_RESOURCEATTRIBUTES_SERVICE_INSTANCE_ID="$name" "$@" >> "$log" 2>&1 &
     # its pid, for whoever needs to signal this one process (a test killing a broker)
     [ -z "${pids:-}" ] || echo $! > "$pids/$name.pid"
     # (2>/dev/null: bash would add its own "Killed" line for a command a signal ended)

@@ -535,7 +535,7 @@ class HostileInputIntegrationTests {
 	Arbitrary<List<String>> craftedNotifications() {
 		Map<String, String> valid = new LinkedHashMap<>(HostileJson
 			.fields(EventJson.write(new VideoNotification(VideoNotification.SCHEMA_VERSION, 1, VIDEO, "crafted-flow",
-					VideoNotification.Status.ERROR, "crafted reason", 1L, Instant.now(), "crafted"))));
+					VideoNotification.Status.ERROR, "crafted reason", 1L, Instant.now(), "crafted", null))));
 		valid.put("id", "\"__NEXT__\"");
 		return Arbitraries
 			.oneOf(HostileJson.mutated(valid), Arbitraries.just(HostileJson.object(valid)), HostileJson.notAnObject())

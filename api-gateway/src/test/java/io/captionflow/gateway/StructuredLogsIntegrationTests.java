@@ -2,6 +2,7 @@ package io.captionflow.gateway;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,8 @@ import static org.awaitility.Awaitility.await;
 @EmbeddedKafka(partitions = 1)
 class StructuredLogsIntegrationTests {
 
+	private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
 	private static final Duration START = Duration.ofMinutes(2);
 
 	@TempDir
@@ -84,14 +87,21 @@ class StructuredLogsIntegrationTests {
 			return Files.readString(log).contains("Started GatewayApplication");
 		});
 
-		// a start for a caption that does not exist: recorded, not applied, and logged so
+		// a start for a caption that does not exist: recorded, not applied, and logged
+		// so,
+		// in the trace of the worker that sent it
 		CaptionOcrRequested request = CaptionOcrRequested.of(UUID.randomUUID(), "no-such-video", 4242, 7, 1, 2,
 				new CropBox(0, 0, 10, 10), "eng", "v/none.mp4", Instant.now());
 		FlowStarted started = FlowStarted.of(request, "w", Instant.now());
 		try (KafkaProducer<String, Object> producer = new KafkaProducer<>(
 				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()), new StringSerializer(),
 				new EventSerializer())) {
-			producer.send(new ProducerRecord<>(Topics.FLOW_EVENTS.name(), "no-such-video", started)).get();
+			// in a worker's trace, as its sends are
+			ProducerRecord<String, Object> record = new ProducerRecord<>(Topics.FLOW_EVENTS.name(), "no-such-video",
+					started);
+			record.headers()
+				.add("traceparent", ("00-" + TRACE_ID + "-00f067aa0ba902b7-01").getBytes(StandardCharsets.US_ASCII));
+			producer.send(record).get();
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("cannot publish the flow event", ex);
@@ -113,7 +123,8 @@ class StructuredLogsIntegrationTests {
 				.isNotEmpty()
 				.allSatisfy((entry) -> assertThat(entry).containsEntry("videoId", "no-such-video")
 					.containsEntry("captionId", "4242")
-					.containsEntry("eventId", started.eventId().toString()));
+					.containsEntry("eventId", started.eventId().toString())
+					.containsEntry("traceId", TRACE_ID));
 		});
 	}
 

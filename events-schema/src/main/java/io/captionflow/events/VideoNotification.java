@@ -20,9 +20,12 @@ import org.jspecify.annotations.Nullable;
  * @param captionId the caption, when the flow concerns one
  * @param timestamp when the change happened
  * @param source who reported it, such as {@code ocr-worker} or {@code webhook:prefect}
+ * @param traceId the trace of the change (32 hex digits: the save's or the webhook
+ * request's), or null when it was made in none (tracing off, the stuck-caption sweep)
  */
 public record VideoNotification(int schemaVersion, long id, String videoId, String flowName, Status status,
-		@Nullable String error, @Nullable Long captionId, Instant timestamp, String source) implements VersionedEvent {
+		@Nullable String error, @Nullable Long captionId, Instant timestamp, String source,
+		@Nullable String traceId) implements VersionedEvent {
 
 	/** The schema version this code writes. */
 	public static final int SCHEMA_VERSION = 1;

@@ -90,7 +90,8 @@ class EventSchemaTests {
 	@Test
 	void videoNotificationRoundTripsAndMatchesItsSchema() {
 		VideoNotification notification = new VideoNotification(VideoNotification.SCHEMA_VERSION, 42, "demo",
-				"caption-ocr", VideoNotification.Status.COMPLETE, null, 7L, NOW, "ocr-worker");
+				"caption-ocr", VideoNotification.Status.COMPLETE, null, 7L, NOW, "ocr-worker",
+				"4bf92f3577b34da6a3ce929d0e0e4736");
 		assertRoundTripValid(notification, VideoNotification.class, "video-notification");
 		assertThat(new String(EventJson.write(notification), StandardCharsets.UTF_8))
 			.contains("\"status\":\"complete\"");

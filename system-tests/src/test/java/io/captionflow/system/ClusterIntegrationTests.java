@@ -34,7 +34,9 @@ import static org.awaitility.Awaitility.await;
  * process, with three brokers, PostgreSQL, two gateways behind nginx and three workers. A
  * save through the balancer reaches {@code completed} and a stream on each gateway
  * receives it; then one broker and one gateway are killed with SIGKILL (and not
- * restarted), and the next saves, still through the balancer, complete and stream.
+ * restarted), and the next saves, still through the balancer, complete and stream. Every
+ * process exports its spans to a receiver: the first save's trace, named by its records,
+ * runs through a gateway, a worker and back, and on to both gateways.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterIntegrationTests {
@@ -58,8 +60,11 @@ class ClusterIntegrationTests {
 
 	private final List<Disposable> streams = new ArrayList<>();
 
+	private OtlpReceiver receiver;
+
 	@BeforeAll
 	void startCluster() throws IOException {
+		this.receiver = OtlpReceiver.start();
 		Path top = Path.of("..").toAbsolutePath().normalize();
 		this.balancer = freePorts(1);
 		this.gatewayBase = freePorts(2);
@@ -71,6 +76,8 @@ class ClusterIntegrationTests {
 		env.put("BROKER_BASE_PORT", Integer.toString(freePorts(3)));
 		env.put("CONTROLLER_BASE_PORT", Integer.toString(freePorts(3)));
 		env.put("CAPTIONFLOW_RESTART", "no");
+		env.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", this.receiver.endpoint());
+		env.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULEDELAY", "200ms");
 		// a database of its own, which infra/bin/postgres.sh drops on its next run
 		env.put("CLUSTER_DATABASE", "captionflow_test_cluster_" + UUID.randomUUID().toString().replace("-", ""));
 		this.pids = workDir.resolve("cluster/pids");
@@ -92,6 +99,9 @@ class ClusterIntegrationTests {
 	@AfterAll
 	void stopCluster() throws InterruptedException {
 		this.streams.forEach(Disposable::dispose);
+		if (this.receiver != null) {
+			this.receiver.close();
+		}
 		if (this.cluster == null) {
 			return;
 		}
@@ -119,6 +129,7 @@ class ClusterIntegrationTests {
 		for (List<Map<String, Object>> stream : List.of(onFirst, onSecond)) {
 			await().atMost(WAIT).until(() -> completes(stream, first));
 		}
+		assertTheSaveIsOneTraceAcrossTheProcesses(onFirst, first);
 
 		kill("broker-1");
 		kill("gateway-1");
@@ -127,6 +138,60 @@ class ClusterIntegrationTests {
 		awaitCompleted(api, second);
 		await().atMost(WAIT).until(() -> completes(onSecond, second));
 		assertThat(output()).contains("broker-1 exited").contains("gateway-1 exited");
+	}
+
+	/**
+	 * The records of a save name its trace; in it, the gateway that took the request
+	 * sends it, a worker receives it and reports back, a gateway receives the reports,
+	 * and both gateways receive the notifications' hints.
+	 */
+	private void assertTheSaveIsOneTraceAcrossTheProcesses(List<Map<String, Object>> stream, long captionId) {
+		List<Object> traceIds = stream.stream()
+			.filter((notification) -> notification.get("captionId") instanceof Number id && id.longValue() == captionId)
+			.map((notification) -> notification.get("traceId"))
+			.distinct()
+			.toList();
+		assertThat(traceIds).as("the trace ids of the save's records").hasSize(1).doesNotContainNull();
+		String traceId = (String) traceIds.get(0);
+		await().atMost(WAIT).untilAsserted(() -> {
+			List<OtlpReceiver.ReceivedSpan> trace = this.receiver.trace(traceId);
+			assertThat(trace).as("the save's trace %s", trace)
+				.anySatisfy((span) -> assertSpan(span, "api-gateway", "SERVER", "http put"))
+				.anySatisfy((span) -> assertSpan(span, "api-gateway", "PRODUCER", "caption-ocr-requests send"))
+				.anySatisfy((span) -> assertSpan(span, "ocr-worker", "CONSUMER", "caption-ocr-requests process"))
+				.anySatisfy((span) -> assertSpan(span, "ocr-worker", "PRODUCER", "flow-events send"))
+				.anySatisfy((span) -> assertSpan(span, "api-gateway", "CONSUMER", "flow-events process"));
+			// each a child of a span of another process
+			for (OtlpReceiver.ReceivedSpan received : trace.stream()
+				.filter((span) -> span.kind().equals("CONSUMER"))
+				.toList()) {
+				assertThat(trace).filteredOn((span) -> span.spanId().equals(received.parentSpanId()))
+					.singleElement()
+					.satisfies((sent) -> assertThat(sent.kind()).isEqualTo("PRODUCER"));
+			}
+			assertThat(trace).filteredOn((span) -> span.name().equals("video-notifications process"))
+				.extracting(OtlpReceiver.ReceivedSpan::instance)
+				.contains("gateway-1", "gateway-2");
+			// one worker ran it
+			assertThat(trace.stream()
+				.filter((span) -> span.service().equals("ocr-worker"))
+				.map(OtlpReceiver.ReceivedSpan::instance)
+				.distinct()).singleElement().asString().startsWith("worker-");
+		});
+		List<OtlpReceiver.ReceivedSpan> trace = this.receiver.trace(traceId);
+		String root = trace.stream()
+			.filter((span) -> trace.stream().noneMatch((parent) -> parent.spanId().equals(span.parentSpanId())))
+			.map(OtlpReceiver.ReceivedSpan::parentSpanId)
+			.findFirst()
+			.orElse("");
+		System.out
+			.print("The trace of a save through the balancer (" + traceId + "):\n" + OtlpReceiver.tree(trace, root));
+	}
+
+	private static void assertSpan(OtlpReceiver.ReceivedSpan span, String service, String kind, String name) {
+		assertThat(span.service()).isEqualTo(service);
+		assertThat(span.kind()).isEqualTo(kind);
+		assertThat(span.name()).startsWith(name);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -12,6 +12,7 @@ import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
 import io.captionflow.gateway.web.LogText;
 import io.captionflow.gateway.messaging.RecordFailedException;
+import io.captionflow.gateway.trace.Traces;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -40,7 +41,10 @@ class DeadLetterListener {
 
 	private final Duration applyTimeout;
 
-	DeadLetterListener(FlowResultApplier applier, Clock clock, FlowProperties properties) {
+	private final Traces traces;
+
+	DeadLetterListener(FlowResultApplier applier, Clock clock, FlowProperties properties, Traces traces) {
+		this.traces = traces;
 		this.applier = applier;
 		this.clock = clock;
 		this.applyTimeout = properties.applyTimeout();
@@ -79,7 +83,7 @@ class DeadLetterListener {
 		FlowCompleted failed = new FlowCompleted(FlowCompleted.SCHEMA_VERSION, eventId, request.eventId(),
 				request.videoId(), request.captionId(), request.revision(), FlowCompleted.Status.ERROR, null, null,
 				reason, 0, null, FlowCompleted.Timings.NONE, WORKER_ID, this.clock.instant());
-		RecordFailedException.await(this.applier.apply(failed), this.applyTimeout);
+		RecordFailedException.await(this.traces.within(this.applier.apply(failed)), this.applyTimeout);
 	}
 
 	private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -10,6 +10,7 @@ import io.captionflow.events.FlowProgressed;
 import io.captionflow.events.Topics;
 import io.captionflow.events.UnreadableEventException;
 import io.captionflow.gateway.messaging.RecordFailedException;
+import io.captionflow.gateway.trace.Traces;
 import io.captionflow.gateway.web.LogText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,7 +47,10 @@ class FlowDeadLetterListener {
 
 	private final Counter unreadable;
 
-	FlowDeadLetterListener(FlowResultApplier applier, FlowProperties properties, MeterRegistry meters) {
+	private final Traces traces;
+
+	FlowDeadLetterListener(FlowResultApplier applier, FlowProperties properties, MeterRegistry meters, Traces traces) {
+		this.traces = traces;
 		this.applier = applier;
 		this.applyTimeout = properties.applyTimeout();
 		this.unreadable = Counter.builder("captionflow.flow-events.dead-letters.unreadable")
@@ -75,7 +79,7 @@ class FlowDeadLetterListener {
 			return;
 		}
 		String reason = "a flow event could not be applied: " + header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE);
-		RecordFailedException.await(this.applier.endInError(event, reason), this.applyTimeout);
+		RecordFailedException.await(this.traces.within(this.applier.endInError(event, reason)), this.applyTimeout);
 	}
 
 	private static Optional<FlowEvent> read(ConsumerRecord<String, byte[]> record) {

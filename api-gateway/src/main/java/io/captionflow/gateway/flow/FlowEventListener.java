@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.captionflow.events.FlowEvent;
 import io.captionflow.events.Topics;
 import io.captionflow.gateway.messaging.RecordFailedException;
+import io.captionflow.gateway.trace.Traces;
 import io.captionflow.gateway.web.LogText;
 import org.slf4j.MDC;
 
@@ -25,7 +26,10 @@ class FlowEventListener {
 
 	private final Duration applyTimeout;
 
-	FlowEventListener(FlowResultApplier applier, FlowProperties properties) {
+	private final Traces traces;
+
+	FlowEventListener(FlowResultApplier applier, FlowProperties properties, Traces traces) {
+		this.traces = traces;
 		this.applier = applier;
 		this.applyTimeout = properties.applyTimeout();
 	}
@@ -38,7 +42,7 @@ class FlowEventListener {
 		MDC.put("captionId", Long.toString(event.captionId()));
 		MDC.put("eventId", String.valueOf(event.eventId()));
 		try {
-			RecordFailedException.await(this.applier.apply(event), this.applyTimeout);
+			RecordFailedException.await(this.traces.within(this.applier.apply(event)), this.applyTimeout);
 		}
 		finally {
 			MDC.remove("videoId");

@@ -2,7 +2,7 @@
  * Applying the workers' flow events: each at most once, never over a newer save, with its
  * notification, in one transaction.
  */
-@ApplicationModule(allowedDependencies = { "background", "caption", "notify", "messaging", "web" })
+@ApplicationModule(allowedDependencies = { "background", "caption", "notify", "messaging", "trace", "web" })
 @NullMarked
 package io.captionflow.gateway.flow;
 

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 
 import io.captionflow.events.VideoNotification;
 import io.captionflow.gateway.background.AfterCommit;
+import io.captionflow.gateway.trace.Traces;
 import io.captionflow.gateway.web.PlainText;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -17,7 +18,9 @@ import org.springframework.stereotype.Component;
 /**
  * Appends status changes to the notification log within the transaction that makes them.
  * An appended notification has no id until it is committed and the
- * {@link NotificationSequencer} numbers it; {@link NotificationReader} reads the log.
+ * {@link NotificationSequencer} numbers it; {@link NotificationReader} reads the log. A
+ * notification keeps the trace its change was made in: its id for the record, its
+ * {@code traceparent} for the hint to the other instances.
  */
 @Component
 public class NotificationLog {
@@ -41,10 +44,13 @@ public class NotificationLog {
 
 	private final Clock clock;
 
-	NotificationLog(DatabaseClient db, NotificationSequencer sequencer, Clock clock) {
+	private final Traces traces;
+
+	NotificationLog(DatabaseClient db, NotificationSequencer sequencer, Clock clock, Traces traces) {
 		this.db = db;
 		this.sequencer = sequencer;
 		this.clock = clock;
+		this.traces = traces;
 	}
 
 	/**
@@ -60,20 +66,29 @@ public class NotificationLog {
 	 */
 	public Mono<Void> append(String videoId, String flowName, VideoNotification.Status status, @Nullable String error,
 			@Nullable Long captionId, String source) {
-		Instant now = this.clock.instant();
 		// the columns' lengths: a reason from a worker or a webhook may be longer
 		String reason = PlainText.boundedOrNull(error, MAX_ERROR);
-		DatabaseClient.GenericExecuteSpec insert = this.db.sql("""
-				insert into flow_notifications (video_id, flow_name, status, error, caption_id, source, created_at)
-				values (:videoId, :flowName, :status, :error, :captionId, :source, :at)""")
-			.bind("videoId", videoId)
-			.bind("flowName", PlainText.bounded(flowName, MAX_FLOW_NAME))
-			.bind("status", status.wireName())
-			.bind("source", source)
-			.bind("at", OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-		insert = (reason != null) ? insert.bind("error", reason) : insert.bindNull("error", String.class);
-		insert = (captionId != null) ? insert.bind("captionId", captionId) : insert.bindNull("captionId", Long.class);
-		return insert.fetch().rowsUpdated().then(AfterCommit.run(this.sequencer::wake));
+		return this.traces.current().flatMap((trace) -> {
+			Instant now = this.clock.instant();
+			DatabaseClient.GenericExecuteSpec insert = this.db.sql("""
+					insert into flow_notifications (video_id, flow_name, status, error, caption_id, source, trace_id,
+					  trace_parent, created_at)
+					values (:videoId, :flowName, :status, :error, :captionId, :source, :traceId, :traceParent, :at)""")
+				.bind("videoId", videoId)
+				.bind("flowName", PlainText.bounded(flowName, MAX_FLOW_NAME))
+				.bind("status", status.wireName())
+				.bind("source", source)
+				.bind("at", OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+			insert = (reason != null) ? insert.bind("error", reason) : insert.bindNull("error", String.class);
+			insert = (captionId != null) ? insert.bind("captionId", captionId)
+					: insert.bindNull("captionId", Long.class);
+			insert = trace.isPresent() ? insert.bind("traceId", trace.get().traceId())
+					: insert.bindNull("traceId", String.class);
+			String traceParent = trace.map(Traces.Trace::traceparent).orElse(null);
+			insert = (traceParent != null) ? insert.bind("traceParent", traceParent)
+					: insert.bindNull("traceParent", String.class);
+			return insert.fetch().rowsUpdated();
+		}).then(AfterCommit.run(this.sequencer::wake));
 	}
 
 }

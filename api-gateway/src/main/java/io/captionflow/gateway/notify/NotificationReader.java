@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 @Component
 class NotificationReader {
 
-	static final String COLUMNS = "seq, video_id, flow_name, status, error, caption_id, source, created_at";
+	static final String COLUMNS = "seq, video_id, flow_name, status, error, caption_id, source, created_at, trace_id";
 
 	private final DatabaseClient db;
 
@@ -92,7 +92,7 @@ class NotificationReader {
 				row.get("video_id", String.class), row.get("flow_name", String.class),
 				VideoNotification.Status.fromWireName(row.get("status", String.class)), row.get("error", String.class),
 				row.get("caption_id", Long.class), row.get("created_at", OffsetDateTime.class).toInstant(),
-				row.get("source", String.class));
+				row.get("source", String.class), row.get("trace_id", String.class));
 	}
 
 	private record Row(long epoch, long oldest, long newest, @Nullable VideoNotification notification) {

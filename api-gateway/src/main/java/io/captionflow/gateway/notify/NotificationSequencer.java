@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.captionflow.events.Topics;
 import io.captionflow.events.VideoNotification;
@@ -194,18 +196,28 @@ class NotificationSequencer extends RoundLoop {
 						update flow_notifications set seq = :base + (select count(*) from flow_notifications o
 						  where o.id in (:ids) and o.id <= flow_notifications.id)
 						where id in (:ids)""").bind("base", base).bind("ids", ids).fetch().rowsUpdated();
-				return number
-					.then(this.db
-						.sql("select " + NotificationReader.COLUMNS
-								+ " from flow_notifications where seq > :base order by seq")
-						.bind("base", base)
-						.map(NotificationReader::notification)
-						.all()
-						.collectList())
-					.flatMap((notifications) -> this.outbox
-						.appendAll(Topics.VIDEO_NOTIFICATIONS, VideoNotification::videoId, notifications)
-						.thenReturn(notifications));
+				// each hint to the other instances is published in its change's trace
+				return number.then(this.db
+					.sql("select " + NotificationReader.COLUMNS
+							+ ", trace_parent from flow_notifications where seq > :base order by seq")
+					.bind("base", base)
+					.map((row) -> new Traced(NotificationReader.notification(row),
+							row.get("trace_parent", String.class)))
+					.all()
+					.collectList()).flatMap((numbered) -> {
+						List<VideoNotification> notifications = numbered.stream().map(Traced::notification).toList();
+						Map<Long, @Nullable String> traceParents = new HashMap<>();
+						numbered
+							.forEach((traced) -> traceParents.put(traced.notification().id(), traced.traceParent()));
+						return this.outbox
+							.appendAll(Topics.VIDEO_NOTIFICATIONS, VideoNotification::videoId, notifications,
+									(notification) -> traceParents.get(notification.id()))
+							.thenReturn(notifications);
+					});
 			});
+	}
+
+	private record Traced(VideoNotification notification, @Nullable String traceParent) {
 	}
 
 	/**

@@ -24,7 +24,7 @@
  * its epoch, so each instance's tail moves to a new one at its next read and resets its
  * clients.
  */
-@ApplicationModule(allowedDependencies = { "outbox", "messaging", "background", "admission", "web" })
+@ApplicationModule(allowedDependencies = { "outbox", "messaging", "background", "admission", "trace", "web" })
 @NullMarked
 package io.captionflow.gateway.notify;
 

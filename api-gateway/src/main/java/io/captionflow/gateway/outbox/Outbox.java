@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -13,6 +14,8 @@ import java.util.stream.Collectors;
 import io.captionflow.events.EventJson;
 import io.captionflow.events.Topic;
 import io.captionflow.gateway.background.AfterCommit;
+import io.captionflow.gateway.trace.Traces;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -20,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Appends events to the outbox inside the caller's transaction: they are published if and
- * only if that transaction commits. Nothing here talks to Kafka.
+ * only if that transaction commits. Nothing here talks to Kafka. A row keeps the trace it
+ * was written in, which the relay continues when it publishes it.
  */
 @Component
 public class Outbox {
@@ -31,30 +35,41 @@ public class Outbox {
 
 	private final Clock clock;
 
-	Outbox(DatabaseClient db, OutboxRelay relay, Clock clock) {
+	private final Traces traces;
+
+	Outbox(DatabaseClient db, OutboxRelay relay, Clock clock, Traces traces) {
 		this.db = db;
 		this.relay = relay;
 		this.clock = clock;
+		this.traces = traces;
 	}
 
 	/**
-	 * Appends several events for a topic in one statement, in the order given.
+	 * Appends several events for a topic in one statement, in the order given, each in a
+	 * trace of its own (a notification's, published in the trace of the change it
+	 * announces).
 	 * @param topic the topic
 	 * @param key the record key of an event (its video id)
 	 * @param events the events
+	 * @param traceParent the W3C {@code traceparent} an event is published in, or null
+	 * for none
 	 * @param <V> the topic's value type
 	 * @return completion
 	 */
-	public <V> Mono<Void> appendAll(Topic<String, V> topic, Function<V, String> key, List<V> events) {
+	public <V> Mono<Void> appendAll(Topic<String, V> topic, Function<V, String> key, List<V> events,
+			Function<V, @Nullable String> traceParent) {
 		if (events.isEmpty()) {
 			return Mono.empty();
 		}
-		StringBuilder sql = new StringBuilder("insert into outbox (topic, event_key, payload, created_at) values ");
+		StringBuilder sql = new StringBuilder(
+				"insert into outbox (topic, event_key, payload, trace_parent, created_at) values ");
 		for (int i = 0; i < events.size(); i++) {
 			sql.append((i > 0) ? ", " : "")
 				.append("(:topic, :key")
 				.append(i)
 				.append(", :payload")
+				.append(i)
+				.append(", :traceParent")
 				.append(i)
 				.append(", :at)");
 		}
@@ -63,8 +78,10 @@ public class Outbox {
 			.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC));
 		for (int i = 0; i < events.size(); i++) {
 			V event = events.get(i);
-			insert = insert.bind("key" + i, key.apply(event))
-				.bind("payload" + i, new String(EventJson.write(event), StandardCharsets.UTF_8));
+			insert = bindTraceParent(
+					insert.bind("key" + i, key.apply(event))
+						.bind("payload" + i, new String(EventJson.write(event), StandardCharsets.UTF_8)),
+					"traceParent" + i, traceParent.apply(event));
 		}
 		return insert.fetch().rowsUpdated().then(AfterCommit.run(this.relay::wake));
 	}
@@ -83,18 +100,29 @@ public class Outbox {
 	 */
 	public <V> Mono<Void> replace(Topic<String, V> topic, String key, long captionId, V event) {
 		String payload = new String(EventJson.write(event), StandardCharsets.UTF_8);
-		return discard(topic, captionId)
-			.then(this.db.sql("""
-					insert into outbox (topic, event_key, caption_id, payload, created_at)
-					values (:topic, :key, :captionId, :payload, :at)""")
+		return discard(topic, captionId).then(this.traces.current())
+			.flatMap((trace) -> traceParent(this.db.sql("""
+					insert into outbox (topic, event_key, caption_id, payload, trace_parent, created_at)
+					values (:topic, :key, :captionId, :payload, :traceParent, :at)""")
 				.bind("topic", topic.name())
 				.bind("key", key)
 				.bind("captionId", captionId)
 				.bind("payload", payload)
-				.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC))
-				.fetch()
+				.bind("at", OffsetDateTime.ofInstant(this.clock.instant(), ZoneOffset.UTC)), trace).fetch()
 				.rowsUpdated())
 			.then(AfterCommit.run(this.relay::wake));
+	}
+
+	private static DatabaseClient.GenericExecuteSpec traceParent(DatabaseClient.GenericExecuteSpec insert,
+			Optional<Traces.Trace> trace) {
+		return bindTraceParent(insert, "traceParent", trace.map(Traces.Trace::traceparent).orElse(null));
+	}
+
+	private static DatabaseClient.GenericExecuteSpec bindTraceParent(DatabaseClient.GenericExecuteSpec insert,
+			String name, @Nullable String traceParent) {
+		// the column's length: a value read back from a row is checked again
+		return (traceParent != null && traceParent.length() <= Traces.MAX_TRACEPARENT) ? insert.bind(name, traceParent)
+				: insert.bindNull(name, String.class);
 	}
 
 	/**

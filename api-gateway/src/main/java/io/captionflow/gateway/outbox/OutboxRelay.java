@@ -2,6 +2,7 @@ package io.captionflow.gateway.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.captionflow.gateway.background.RoundLoop;
+import io.captionflow.gateway.trace.Traces;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -25,7 +27,9 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * ({@code acks=all}, idempotent producer); while the broker is unreachable the relay
  * backs off exponentially and the rows wait. With several gateway instances on one
  * database, one relay publishes at a time (a row lock taken per round), so the events of
- * a video keep their order.
+ * a video keep their order. Each row is published in a span continuing the trace it was
+ * written in, from the moment it was written, so a save's trace shows how long its event
+ * waited here.
  */
 @Component
 class OutboxRelay extends RoundLoop {
@@ -44,14 +48,17 @@ class OutboxRelay extends RoundLoop {
 
 	private final TransactionalOperator transaction;
 
+	private final Traces traces;
+
 	OutboxRelay(DatabaseClient db, KafkaOperations<Object, Object> kafka, TransactionalOperator transaction,
-			OutboxProperties properties) {
+			OutboxProperties properties, Traces traces) {
 		super("outbox-relay", new Timing(properties.batchSize(), properties.pollInterval(), LOCK_RETRY,
 				properties.minBackoff(), properties.maxBackoff(), SEND_TIMEOUT));
 		this.db = db;
 		this.kafka = kafka;
 		this.transaction = transaction;
 		this.settings = properties;
+		this.traces = traces;
 	}
 
 	/**
@@ -84,11 +91,13 @@ class OutboxRelay extends RoundLoop {
 	private Mono<Round> publishBatch() {
 		// the rows stay locked while they are sent: a save replacing one of them leaves
 		// it be
-		return this.db
-			.sql("select id, topic, event_key, payload from outbox order by id limit :limit for update skip locked")
+		return this.db.sql("""
+				select id, topic, event_key, payload, trace_parent, created_at from outbox
+				order by id limit :limit for update skip locked""")
 			.bind("limit", this.settings.batchSize())
 			.map((row) -> new OutboxRow(row.get("id", Long.class), row.get("topic", String.class),
-					row.get("event_key", String.class), row.get("payload", String.class)))
+					row.get("event_key", String.class), row.get("payload", String.class),
+					row.get("trace_parent", String.class), row.get("created_at", OffsetDateTime.class)))
 			.all()
 			.collectList()
 			.flatMap((rows) -> {
@@ -113,7 +122,9 @@ class OutboxRelay extends RoundLoop {
 		RuntimeException failure = null;
 		for (OutboxRow row : rows) {
 			try {
-				sends.add(this.kafka.send(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8)));
+				sends.add(this.traces.continuing(row.traceParent(), "outbox " + row.topic(),
+						row.createdAt().toInstant(),
+						() -> this.kafka.send(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8))));
 			}
 			catch (RuntimeException ex) {
 				// no metadata within max.block.ms: the broker is away; later rows wait
@@ -144,7 +155,8 @@ class OutboxRelay extends RoundLoop {
 		return new Sent(acknowledged, failure);
 	}
 
-	private record OutboxRow(long id, String topic, String key, String payload) {
+	private record OutboxRow(long id, String topic, String key, String payload, @Nullable String traceParent,
+			OffsetDateTime createdAt) {
 	}
 
 	private record Sent(List<Long> acknowledged, @Nullable RuntimeException failure) {

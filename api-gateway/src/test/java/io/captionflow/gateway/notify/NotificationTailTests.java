@@ -553,7 +553,7 @@ class NotificationTailTests {
 
 	private static VideoNotification notification(long id, String videoId) {
 		return new VideoNotification(VideoNotification.SCHEMA_VERSION, id, videoId, "flow-" + id,
-				VideoNotification.Status.STARTED, null, null, Instant.EPOCH, "test");
+				VideoNotification.Status.STARTED, null, null, Instant.EPOCH, "test", null);
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {

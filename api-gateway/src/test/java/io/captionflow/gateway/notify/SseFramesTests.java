@@ -19,12 +19,13 @@ class SseFramesTests {
 	void aNotificationIsAnEventWithItsIdItsNameAndItsJsonOnOneDataLine() {
 		VideoNotification notification = new VideoNotification(VideoNotification.SCHEMA_VERSION, 42, "v1",
 				"caption-ocr", VideoNotification.Status.ERROR, "no text\nfound", 7L,
-				Instant.parse("2025-01-02T03:04:05Z"), "ocr-worker");
+				Instant.parse("2025-01-02T03:04:05Z"), "ocr-worker", "4bf92f3577b34da6a3ce929d0e0e4736");
 		assertThat(text(SseFrames.notification(new EventId(9007, 42), notification))).isEqualTo("""
 				id:9007-42
 				event:video-stats-updated
 				data:{"schemaVersion":1,"id":42,"videoId":"v1","flowName":"caption-ocr","status":"error",\
-				"error":"no text\\nfound","captionId":7,"timestamp":"2025-01-02T03:04:05Z","source":"ocr-worker"}
+				"error":"no text\\nfound","captionId":7,"timestamp":"2025-01-02T03:04:05Z","source":"ocr-worker",\
+				"traceId":"4bf92f3577b34da6a3ce929d0e0e4736"}
 
 				""");
 	}

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.captionflow.events.CaptionOcrRequested;
 import io.captionflow.events.FlowCompleted;
@@ -30,6 +31,8 @@ import io.captionflow.worker.sandbox.ChildUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,8 @@ import org.springframework.stereotype.Component;
  * Runs one OCR request: checks it against the work limits, reports it started, decodes
  * the caption's frames in a decoder process (reporting progress on long ones), computes
  * their median, saves it as PNG beside the video, reads its text and reports the outcome.
+ * Each of the three phases is an observation ({@code captionflow.worker.phase}): a timer
+ * by phase, and a span in the request's trace.
  * <p>
  * Every failure of the request itself ends in an ERROR completion with the reason: a
  * limit broken, the video, the range, the crop, the language, a crash or timeout of the
@@ -71,9 +76,12 @@ class OcrRequestHandler {
 
 	private final MeterRegistry meters;
 
+	private final ObservationRegistry observations;
+
 	OcrRequestHandler(WorkerProperties properties, MediaLibrary media, FrameSource frames, CaptionReader reader,
-			FlowReporter reporter, Clock clock, MeterRegistry meters) {
+			FlowReporter reporter, Clock clock, MeterRegistry meters, ObservationRegistry observations) {
 		this.meters = meters;
+		this.observations = observations;
 		this.properties = properties;
 		this.limits = properties.workLimits();
 		this.media = media;
@@ -137,14 +145,14 @@ class OcrRequestHandler {
 			}
 			Path video = this.media.resolve(request.media());
 			FrameRange range = new FrameRange(request.startFrameIndex(), request.endFrameIndex());
-			List<GrayImage> frames = this.frames.decode(video, range, request.crop(), this.limits.medianFrames(),
-					new ProgressReport(request, start));
+			List<GrayImage> frames = phase("decode", () -> this.frames.decode(video, range, request.crop(),
+					this.limits.medianFrames(), new ProgressReport(request, start)));
 			decoded = System.nanoTime();
-			GrayImage median = MedianFrame.of(frames);
+			GrayImage median = phase("median", () -> MedianFrame.of(frames));
 			medianDone = System.nanoTime();
 			String imageLocation = this.media.writeDerived(request.media(), "caption-" + request.captionId() + ".png",
 					median);
-			OcrText read = this.reader.read(frames, median, request.language());
+			OcrText read = phase("ocr", () -> this.reader.read(frames, median, request.language()));
 			String text = EventText.ocrText(read.text());
 			long end = System.nanoTime();
 			logger.info("Caption {} of video {} (revision {}): '{}' at {}% from {} frames in {} ms",
@@ -175,6 +183,14 @@ class OcrRequestHandler {
 					EventText.forLog(request.videoId()), ex);
 			return failed(request, "unexpected failure: " + ex, start, decoded, medianDone);
 		}
+	}
+
+	/** Runs a phase of a request as an observation: timed, and a span of its trace. */
+	private <T> T phase(String name, Supplier<T> work) {
+		return Observation.createNotStarted("captionflow.worker.phase", this.observations)
+			.contextualName(name)
+			.lowCardinalityKeyValue("phase", name)
+			.observe(work);
 	}
 
 	/** Counts a request refused for a work limit, by the limit's field. */
